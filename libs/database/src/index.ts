@@ -1,0 +1,10 @@
+export { DatabaseModule } from './database.module.js';
+export { DATABASE_OPTIONS, type DatabaseOptions } from './database.options.js';
+export { PrismaService } from './prisma.service.js';
+export { DatabaseHealthIndicator } from './database.health.js';
+export { migrate, MigrationFailedError, type MigrateOptions, type MigrateResult } from './migrate/migrator.js';
+export { defaultMigrationsDir } from './migrate/migration-files.js';
+export { startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './embedded/embedded-database.js';
+export { POLICY_CHANGED_CHANNEL, type PolicyChangedEvent } from './policy-changed.channel.js';
+export { Prisma } from './generated/prisma/client.js';
+export type * from './generated/prisma/models.js';
