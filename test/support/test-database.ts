@@ -34,7 +34,9 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   return {
     name,
     url,
-    drop: () => onServer((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)),
+    drop: async () => {
+      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    },
   };
 }
 

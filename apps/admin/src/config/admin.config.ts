@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { envSchemas, loadConfig } from '#config';
+
+const adminEnv = z.object({
+  DATABASE_URL: envSchemas.postgresUrl,
+  ADMIN_PORT: envSchemas.port(3001),
+  HOST: envSchemas.host,
+  ADMIN_TOKEN: envSchemas.adminToken,
+  LOG_LEVEL: envSchemas.logLevel,
+  DATABASE_POOL_SIZE: envSchemas.positiveInt(5, 1000),
+  TRUST_PROXY: envSchemas.boolean(false),
+  ADMIN_BODY_LIMIT_BYTES: envSchemas.positiveInt(256 * 1024, 64 * 1024 * 1024),
+});
+
+/** The admin app's configuration, validated once at start-up. */
+export type AdminConfig = z.infer<typeof adminEnv>;
+
+export function loadAdminConfig(env: Record<string, string | undefined> = process.env): AdminConfig {
+  return loadConfig(adminEnv, env);
+}

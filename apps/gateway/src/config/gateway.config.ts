@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { envSchemas, loadConfig } from '#config';
+
+const gatewayEnv = z.object({
+  DATABASE_URL: envSchemas.postgresUrl,
+  PORT: envSchemas.port(3000),
+  HOST: envSchemas.host,
+  BASE_DOMAIN: envSchemas.hostname.optional(),
+  LOG_LEVEL: envSchemas.logLevel,
+  DATABASE_POOL_SIZE: envSchemas.positiveInt(10, 1000),
+  TRUST_PROXY: envSchemas.boolean(false),
+  POLICY_CACHE_MAX_TENANTS: envSchemas.positiveInt(10_000, 10_000_000),
+  POLICY_CACHE_TTL_SECONDS: envSchemas.positiveInt(300, 86_400),
+  UNKNOWN_TENANT_CACHE_TTL_SECONDS: envSchemas.positiveInt(5, 3600),
+});
+
+/** The gateway's configuration, validated once at start-up. */
+export type GatewayConfig = z.infer<typeof gatewayEnv>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfig(gatewayEnv, env);
+}

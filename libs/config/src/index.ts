@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError } from './load-config.js';
+export { envSchemas } from './env-schemas.js';

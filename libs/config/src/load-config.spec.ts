@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ConfigError } from './load-config.js';
+import { envSchemas, loadConfig } from './index.js';
+
+const schema = z.object({
+  DATABASE_URL: envSchemas.postgresUrl,
+  PORT: envSchemas.port(3000),
+  LOG_LEVEL: envSchemas.logLevel,
+  BASE_DOMAIN: envSchemas.hostname.optional(),
+  TRUST_PROXY: envSchemas.boolean(false),
+});
+
+describe(loadConfig.name, () => {
+  it('applies defaults and converts types', () => {
+    expect(loadConfig(schema, { DATABASE_URL: 'postgresql://db/x', TRUST_PROXY: '1' })).toEqual({
+      DATABASE_URL: 'postgresql://db/x',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      TRUST_PROXY: true,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(schema, { DATABASE_URL: 'postgres://db/x', PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names every bad variable with the reason', () => {
+    let error: unknown;
+    try {
+      loadConfig(schema, { DATABASE_URL: 'mysql://db', PORT: '70000', LOG_LEVEL: 'loud', BASE_DOMAIN: 'not a domain' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.variable).sort()).toEqual(['BASE_DOMAIN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+    expect((error as Error).message).toContain('PORT: must be between 0 and 65535');
+    expect((error as Error).message).toContain('DATABASE_URL: must be a postgresql:// URL');
+  });
+
+  it('reports a missing required variable', () => {
+    expect(() => loadConfig(schema, {})).toThrow(/DATABASE_URL: /);
+  });
+});

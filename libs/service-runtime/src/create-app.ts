@@ -1,0 +1,41 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { PinoLoggerService } from './pino-logger.service.js';
+
+export interface CreateAppOptions {
+  readonly logger: Logger;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  readonly bodyLimit: number;
+  /** Trust `X-Forwarded-*` from a load balancer in front. */
+  readonly trustProxy?: boolean;
+}
+
+/**
+ * A Nest application on Fastify with the app's pino logger for both request logs and Nest's
+ * messages, initialised (routes and hooks registered) but not yet listening. Signals are the
+ * caller's to handle, so one process can run and stop several apps and an embedded database.
+ */
+export async function createNestFastifyApp(
+  module: Type<unknown> | DynamicModule,
+  options: CreateAppOptions,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    // One line per request is too much for a gateway under load; debug level turns it on.
+    logController: new LogController({
+      disableRequestLogging: options.logger.level !== 'debug' && options.logger.level !== 'trace',
+    }),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoLoggerService(options.logger),
+    abortOnError: false,
+  });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Logger } from 'pino';
+
+/**
+ * Nest's logger interface over pino. Written here rather than taken from nestjs-pino: that
+ * package is CommonJS and `require()`s the ESM-only NestJS 12, which Jest on Node 20 cannot
+ * load, so no app importing it could be tested end to end.
+ */
+export class PinoLoggerService implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+
+  error(message: unknown, stackOrContext?: string, context?: string): void {
+    if (message instanceof Error) this.logger.error({ context: stackOrContext, err: message }, message.message);
+    else this.logger.error({ context: context ?? stackOrContext, stack: context ? stackOrContext : undefined }, String(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}
