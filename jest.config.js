@@ -14,6 +14,7 @@ export default {
     '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#service-runtime$': '<rootDir>/libs/service-runtime/src/index.ts',
     '^#problem-details$': '<rootDir>/libs/problem-details/src/index.ts',
+    '^#policy-store$': '<rootDir>/libs/policy-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -28,7 +28,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: database reachable and migrations applied' })
   @ApiResponse({ status: 200, description: 'ready' })
   @ApiResponse({ status: 503, description: 'not ready; the body says which check failed' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | object> {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | string | object> {
     try {
       return await this.health.check([() => this.database.isReady()]);
     } catch (error) {

@@ -1,0 +1,1 @@
+export { TenantPolicyReader, type TenantLookup, type TenantPolicy } from './tenant-policy.reader.js';
