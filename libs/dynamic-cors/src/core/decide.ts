@@ -1,0 +1,211 @@
+import type {
+  CompiledPolicy,
+  CorsHeader,
+  ExactOriginMatcher,
+  OriginMatcher,
+} from './compile-policy.js';
+import { parseRequestOrigin } from './origin.js';
+import { checkMethod, checkRequestHeaders } from './preflight-checks.js';
+import type { OriginRule } from './policy.js';
+
+/** What the decision needs from an HTTP request; header values are raw. */
+export interface CorsRequest {
+  readonly method: string;
+  /** The raw `Origin` header, `undefined` when absent. */
+  readonly origin: string | undefined;
+  /** The request's own origin (`scheme://host[:port]`), to recognise same-origin requests. */
+  readonly selfOrigin?: string;
+  readonly accessControlRequestMethod?: string;
+  readonly accessControlRequestHeaders?: string;
+  readonly accessControlRequestPrivateNetwork?: boolean;
+}
+
+/** Which CORS situation a request is in. */
+export type CorsDecisionKind = 'no-origin' | 'same-origin' | 'preflight' | 'actual';
+
+/** The outcome for one request: whether it is allowed, why, and the headers to send. */
+export interface CorsDecision {
+  readonly kind: CorsDecisionKind;
+  readonly allowed: boolean;
+  /** True when the gateway must refuse with 403 (refused, `enforce` mode, cross-origin). */
+  readonly block: boolean;
+  /** The rule that matched the origin, also set when the preflight failed for another reason. */
+  readonly matchedRule?: OriginRule;
+  readonly reasons: readonly string[];
+  /** Lower-case header names, `Vary` excluded; always empty when not allowed. */
+  readonly headers: readonly CorsHeader[];
+  /** Value to merge into `Vary`. */
+  readonly vary: string;
+}
+
+/** `Vary` of every non-preflight response: its CORS headers depend on `Origin`. */
+export const ACTUAL_VARY = 'Origin';
+/** `Vary` of a preflight response: it depends on every preflight request header. */
+export const PREFLIGHT_VARY =
+  'Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network';
+
+const NO_HEADERS: readonly CorsHeader[] = Object.freeze([]);
+const NO_ORIGIN: CorsDecision = Object.freeze({
+  kind: 'no-origin',
+  allowed: true,
+  block: false,
+  reasons: Object.freeze(['request has no Origin header']),
+  headers: NO_HEADERS,
+  vary: ACTUAL_VARY,
+});
+const SAME_ORIGIN: CorsDecision = Object.freeze({
+  kind: 'same-origin',
+  allowed: true,
+  block: false,
+  reasons: Object.freeze(['origin is the request’s own origin']),
+  headers: NO_HEADERS,
+  vary: ACTUAL_VARY,
+});
+
+/**
+ * Decides a request against a compiled policy, following the CORS protocol
+ * (https://fetch.spec.whatwg.org/#http-cors-protocol). Pure, never throws, and does no
+ * parsing of the policy: all of that happened in {@link compilePolicy}.
+ *
+ * A refused decision never carries an `access-control-*` header; with credentials no header
+ * value is ever `*`.
+ */
+export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecision {
+  const rawOrigin = request.origin;
+  if (rawOrigin === undefined) return NO_ORIGIN;
+  // https://fetch.spec.whatwg.org/#cors-preflight-request: OPTIONS without
+  // Access-Control-Request-Method is an ordinary request.
+  const preflight =
+    request.method === 'OPTIONS' && request.accessControlRequestMethod !== undefined;
+  const kind = preflight ? 'preflight' : 'actual';
+  const vary = preflight ? PREFLIGHT_VARY : ACTUAL_VARY;
+
+  const origin = parseRequestOrigin(rawOrigin);
+  if (origin === null)
+    return refuse(policy, kind, vary, undefined, ['origin header is not a valid origin']);
+  // An opaque origin is never anyone's own origin.
+  if (
+    request.selfOrigin !== undefined &&
+    origin !== 'null' &&
+    origin === parseRequestOrigin(request.selfOrigin)
+  ) {
+    return SAME_ORIGIN;
+  }
+
+  const match = matchOrigin(policy, origin);
+  if (match === undefined) {
+    const reason = policy.hasOrigins ? `origin ${origin} matched no rule` : 'policy has no origins';
+    return refuse(policy, kind, vary, undefined, [reason]);
+  }
+  // The browser compares Allow-Origin byte for byte with the origin it sent
+  // (https://fetch.spec.whatwg.org/#cors-check), so a valid header is echoed exactly as sent.
+  const allowOrigin = match.rule.kind === 'any' ? '*' : rawOrigin;
+  if (!preflight) return allowActual(policy, match, rawOrigin, origin, allowOrigin);
+  return decidePreflight(policy, request, match, origin, allowOrigin);
+}
+
+function matchOrigin(
+  policy: CompiledPolicy,
+  origin: string,
+): OriginMatcher | ExactOriginMatcher | undefined {
+  const exact = policy.exactOrigins.get(origin);
+  if (exact !== undefined) return exact;
+  // `null` is an origin only when listed literally: wildcards, patterns and `*` never match it.
+  if (origin === 'null') return undefined;
+  for (const wildcard of policy.wildcards) {
+    const { prefix, suffix } = wildcard;
+    // Strictly longer than prefix + suffix: at least one label before ".example.com".
+    if (
+      origin.length > prefix.length + suffix.length &&
+      origin.startsWith(prefix) &&
+      origin.endsWith(suffix)
+    ) {
+      return wildcard;
+    }
+  }
+  for (const pattern of policy.patterns) if (pattern.regex.test(origin)) return pattern;
+  return policy.anyOrigin;
+}
+
+function allowActual(
+  policy: CompiledPolicy,
+  match: OriginMatcher | ExactOriginMatcher,
+  rawOrigin: string,
+  origin: string,
+  allowOrigin: string,
+): CorsDecision {
+  let headers: readonly CorsHeader[];
+  let reasons: readonly string[];
+  if ('actualHeaders' in match && rawOrigin === match.origin) {
+    headers = match.actualHeaders;
+    reasons = match.allowedReasons;
+  } else {
+    headers =
+      allowOrigin === '*'
+        ? policy.anyOriginActualHeaders
+        : [['access-control-allow-origin', allowOrigin], ...policy.actualTailHeaders];
+    reasons = [`origin ${origin}${match.matchedSuffix}`];
+  }
+  return {
+    kind: 'actual',
+    allowed: true,
+    block: false,
+    matchedRule: match.rule,
+    reasons,
+    headers,
+    vary: ACTUAL_VARY,
+  };
+}
+
+function decidePreflight(
+  policy: CompiledPolicy,
+  request: CorsRequest,
+  match: OriginMatcher,
+  origin: string,
+  allowOrigin: string,
+): CorsDecision {
+  const reasons = [`origin ${origin}${match.matchedSuffix}`];
+  const allowMethods = checkMethod(policy, request.accessControlRequestMethod ?? '', reasons);
+  const allowHeaders = checkRequestHeaders(policy, request.accessControlRequestHeaders, reasons);
+  const privateNetwork = request.accessControlRequestPrivateNetwork === true;
+  if (privateNetwork && !policy.allowPrivateNetwork)
+    reasons.push('private network access is not allowed');
+  if (allowMethods === undefined || allowHeaders === undefined || reasons.length > 1) {
+    return refuse(policy, 'preflight', PREFLIGHT_VARY, match.rule, reasons);
+  }
+
+  const headers: CorsHeader[] = [['access-control-allow-origin', allowOrigin]];
+  if (policy.allowCredentials) headers.push(['access-control-allow-credentials', 'true']);
+  if (allowMethods !== '') headers.push(['access-control-allow-methods', allowMethods]);
+  if (allowHeaders !== '') headers.push(['access-control-allow-headers', allowHeaders]);
+  headers.push(['access-control-max-age', policy.maxAgeValue]);
+  // https://wicg.github.io/private-network-access/#headers
+  if (privateNetwork) headers.push(['access-control-allow-private-network', 'true']);
+  return {
+    kind: 'preflight',
+    allowed: true,
+    block: false,
+    matchedRule: match.rule,
+    reasons,
+    headers,
+    vary: PREFLIGHT_VARY,
+  };
+}
+
+function refuse(
+  policy: CompiledPolicy,
+  kind: 'preflight' | 'actual',
+  vary: string,
+  matchedRule: OriginRule | undefined,
+  reasons: readonly string[],
+): CorsDecision {
+  const decision = {
+    kind,
+    allowed: false,
+    block: policy.mode === 'enforce',
+    reasons,
+    headers: NO_HEADERS,
+    vary,
+  };
+  return matchedRule === undefined ? decision : { ...decision, matchedRule };
+}

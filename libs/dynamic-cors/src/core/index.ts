@@ -1,0 +1,30 @@
+export { compilePolicy } from './compile-policy.js';
+export type {
+  CompiledPolicy,
+  CorsHeader,
+  ExactOriginMatcher,
+  OriginMatcher,
+  PatternOriginMatcher,
+  WildcardOriginMatcher,
+} from './compile-policy.js';
+export { ACTUAL_VARY, decide, PREFLIGHT_VARY } from './decide.js';
+export { MAX_REQUESTED_HEADERS } from './preflight-checks.js';
+export type { CorsDecision, CorsDecisionKind, CorsRequest } from './decide.js';
+export {
+  ALWAYS_ALLOWED_REQUEST_HEADERS,
+  FORBIDDEN_METHODS,
+  isHttpToken,
+  normaliseMethod,
+  SAFELISTED_METHODS,
+} from './http-token.js';
+export { MAX_ORIGIN_LENGTH, parseRequestOrigin } from './origin.js';
+export { normaliseOriginInput } from './origin-input.js';
+export type { OriginInputResult } from './origin-input.js';
+export { MAX_PATTERN_LENGTH, validateOriginPattern } from './origin-pattern.js';
+export type { OriginPatternResult } from './origin-pattern.js';
+export { parseOriginRule } from './origin-rule.js';
+export type { OriginRuleInput, OriginRuleResult } from './origin-rule.js';
+export { DEFAULT_POLICY } from './policy.js';
+export type { CorsPolicy, OriginRule, OriginRuleKind, PolicyMode } from './policy.js';
+export { MAX_LIST_ENTRIES, MAX_MAX_AGE, validatePolicy } from './validate-policy.js';
+export type { PolicyField, PolicyInput, PolicyIssue } from './validate-policy.js';

@@ -1,0 +1,53 @@
+/**
+ * Whether a policy refuses requests (`enforce`) or only decides and reports (`report-only`).
+ */
+export type PolicyMode = 'enforce' | 'report-only';
+
+/**
+ * How an origin rule matches: one exact origin, a subdomain wildcard, an anchored regular
+ * expression, or any origin.
+ */
+export type OriginRuleKind = 'exact' | 'wildcard' | 'regex' | 'any';
+
+/**
+ * One allowed-origin rule, already normalised by {@link parseOriginRule}.
+ *
+ * `value` is `https://app.example.com` (exact), `https://*.example.com` (wildcard),
+ * a regex source such as `^https://[a-z]+\.example\.com$` (regex), `*` (any) or the literal
+ * `null` (exact).
+ */
+export interface OriginRule {
+  readonly id?: string;
+  readonly kind: OriginRuleKind;
+  readonly value: string;
+}
+
+/**
+ * A tenant's CORS policy as stored and edited by an administrator.
+ */
+export interface CorsPolicy {
+  readonly origins: readonly OriginRule[];
+  readonly allowedMethods: readonly string[];
+  readonly allowedHeaders: readonly string[];
+  readonly exposedHeaders: readonly string[];
+  readonly allowCredentials: boolean;
+  /** Preflight cache lifetime in seconds (0..86400). */
+  readonly maxAge: number;
+  readonly allowPrivateNetwork: boolean;
+  readonly mode: PolicyMode;
+}
+
+/**
+ * The product defaults: no cross-origin access until an origin is added; once one is,
+ * simple and JSON requests work.
+ */
+export const DEFAULT_POLICY: CorsPolicy = Object.freeze({
+  origins: Object.freeze([]),
+  allowedMethods: Object.freeze(['GET', 'HEAD', 'POST']),
+  allowedHeaders: Object.freeze(['Content-Type']),
+  exposedHeaders: Object.freeze([]),
+  allowCredentials: false,
+  maxAge: 600,
+  allowPrivateNetwork: false,
+  mode: 'enforce',
+});
