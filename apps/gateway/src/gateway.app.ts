@@ -9,7 +9,7 @@ const GATEWAY_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /** The gateway, ready to `listen()` or to be driven with `inject()` in tests. */
 export function createGatewayApp(config: GatewayConfig, logger: Logger): Promise<NestFastifyApplication> {
-  return createNestFastifyApp(GatewayModule.forRoot(config), {
+  return createNestFastifyApp(GatewayModule.forRoot(config, logger), {
     logger,
     bodyLimit: GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,

@@ -1,25 +1,42 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
 import { DatabaseModule } from '#database';
+import { DynamicCorsModule } from '#dynamic-cors';
 import { ProblemDetailsFilter } from '#problem-details';
 import { HealthModule } from '#service-runtime';
 import type { GatewayConfig } from './config/gateway.config.js';
-import { GATEWAY_CONFIG } from './config/gateway-config.token.js';
+import { GatewayConfigModule } from './config/gateway-config.module.js';
+import { EchoController } from './echo/echo.controller.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { GatewayPolicySource } from './policies/gateway-policy.source.js';
+import { PoliciesModule } from './policies/policies.module.js';
+import { decisionLogger } from './policies/decision-logger.js';
 
 /** The tenant-facing gateway: resolves the tenant, applies its CORS policy, serves or proxies. */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
+        GatewayConfigModule.forRoot(config, logger),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
         HealthModule,
+        MetricsModule,
+        PoliciesModule,
+        DynamicCorsModule.forRootAsync({
+          imports: [PoliciesModule, MetricsModule],
+          inject: [GatewayPolicySource, GatewayMetrics],
+          useFactory: (source: GatewayPolicySource, metrics: GatewayMetrics) => ({
+            source,
+            onDecision: decisionLogger(logger, metrics),
+          }),
+        }),
       ],
-      providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-      ],
+      controllers: [EchoController],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

@@ -1,0 +1,38 @@
+import type { FastifyRequest } from 'fastify';
+import type { CorsPolicySource, CorsTarget } from '#dynamic-cors';
+import type { TenantLookup } from '#policy-store';
+import { tenantAddressOf, type TenantAddress } from '../tenancy/tenant-address.js';
+import type { CachedTenant, PolicyCache } from './policy-cache.js';
+
+/**
+ * The gateway's {@link CorsPolicySource}: the request's tenant address (Host, then `/t/<slug>`)
+ * looked up through the policy cache, synchronously when cached.
+ */
+export class GatewayPolicySource implements CorsPolicySource {
+  constructor(
+    private readonly cache: PolicyCache,
+    private readonly baseDomain: string | undefined,
+  ) {}
+
+  forRequest(request: FastifyRequest): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
+    const address = tenantAddressOf(request.headers.host, request.url, this.baseDomain);
+    return address ? this.resolve(address, 0) : undefined;
+  }
+
+  private resolve(address: TenantAddress, from: number): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
+    for (let index = from; index < address.lookups.length; index++) {
+      const found = this.cache.get(address.lookups[index] as TenantLookup);
+      if (found instanceof Promise) return found.then((tenant) => tenant ?? this.resolve(address, index + 1));
+      if (found) return found;
+    }
+    // A host that is no tenant's, without a /t/ path, is a request for the gateway's own routes.
+    return address.byPath ? null : undefined;
+  }
+}
+
+/** The tenant of a request the CORS hook resolved, if it is a tenant request. */
+export function tenantOf(request: FastifyRequest): CachedTenant | undefined {
+  return request.cors?.target as CachedTenant | undefined;
+}
+
+export type { CorsTarget };

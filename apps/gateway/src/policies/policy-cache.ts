@@ -1,0 +1,173 @@
+import { LRUCache } from 'lru-cache';
+import type { PolicyChangedEvent } from '#database';
+import { compilePolicy, type CorsTarget } from '#dynamic-cors';
+import type { TenantLookup, TenantPolicy } from '#policy-store';
+
+/** A cached tenant: what the gateway serves it with, compiled once. */
+export interface CachedTenant extends CorsTarget {
+  readonly tenant: TenantPolicy;
+}
+
+export interface PolicyCacheOptions {
+  /** Reads one tenant from the source of truth (one query); null when it does not exist. */
+  readonly load: (lookup: TenantLookup) => Promise<TenantPolicy | null>;
+  readonly maxTenants: number;
+  /** After this long an entry is re-read in the background; it keeps being served meanwhile. */
+  readonly ttlMs: number;
+  /** How long a lookup that found no tenant is remembered. */
+  readonly negativeTtlMs: number;
+  /** Most unknown lookups remembered at once (their own bound: a flood cannot evict tenants). */
+  readonly maxUnknown?: number;
+  readonly events?: PolicyCacheEvents;
+}
+
+/** Counters the cache reports to (metrics). */
+export interface PolicyCacheEvents {
+  hit(): void;
+  miss(): void;
+  evicted(): void;
+  loaded(seconds: number): void;
+}
+
+interface Entry {
+  readonly value: CachedTenant;
+  loadedAt: number;
+}
+
+const noEvents: PolicyCacheEvents = { hit() {}, miss() {}, evicted() {}, loaded() {} };
+
+function keyOf(lookup: TenantLookup): string {
+  return 'slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`;
+}
+
+/**
+ * The gateway's in-process copy of tenant policies (PostgreSQL is the source of truth).
+ *
+ * - Bounded LRU of tenants; unknown lookups in a separate, smaller LRU with a short TTL.
+ * - Concurrent misses for one key share one load.
+ * - An entry older than the TTL is re-read in the background and served until then; when the
+ *   database is down, the last known policy keeps being served.
+ * - {@link invalidate} evicts by tenant id, slug and hostname (from the database's change
+ *   notices); a load that was in flight during an invalidation is not cached, since it may
+ *   have read the data from before the change.
+ */
+export class PolicyCache {
+  private readonly tenants: LRUCache<string, Entry>;
+  private readonly unknown: LRUCache<string, true>;
+  private readonly inFlight = new Map<string, Promise<CachedTenant | null>>();
+  /** Cache keys of each tenant id, to evict all of them on a change notice. */
+  private readonly keysByTenant = new Map<string, Set<string>>();
+  private readonly events: PolicyCacheEvents;
+  /** Bumped by every invalidation; a load started in an older epoch is not cached. */
+  private epoch = 0;
+
+  constructor(private readonly options: PolicyCacheOptions) {
+    this.events = options.events ?? noEvents;
+    this.tenants = new LRUCache<string, Entry>({
+      max: options.maxTenants,
+      dispose: (entry, key, reason) => {
+        this.unindex(entry.value.tenantId, key);
+        if (reason === 'evict') this.events.evicted();
+      },
+    });
+    this.unknown = new LRUCache<string, true>({ max: options.maxUnknown ?? 10_000, ttl: options.negativeTtlMs });
+  }
+
+  /** The tenant when its lookup is cached (null: known not to exist); undefined on a miss. */
+  peek(lookup: TenantLookup): CachedTenant | null | undefined {
+    const key = keyOf(lookup);
+    const entry = this.tenants.get(key);
+    if (entry) {
+      this.events.hit();
+      if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(key, lookup, entry);
+      return entry.value;
+    }
+    if (this.unknown.has(key)) {
+      this.events.hit();
+      return null;
+    }
+    return undefined;
+  }
+
+  /** Reads the tenant through the cache, sharing one load among concurrent misses. */
+  get(lookup: TenantLookup): CachedTenant | null | Promise<CachedTenant | null> {
+    const cached = this.peek(lookup);
+    if (cached !== undefined) return cached;
+    const key = keyOf(lookup);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    this.events.miss();
+    const load = this.load(key, lookup).finally(() => {
+      if (this.inFlight.get(key) === load) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, load);
+    return load;
+  }
+
+  /** Applies a change notice: evicts the tenant under every key, and its names' unknown entries. */
+  invalidate(event: PolicyChangedEvent): void {
+    this.epoch++;
+    for (const key of [...(this.keysByTenant.get(event.tenantId) ?? [])]) this.tenants.delete(key);
+    for (const slug of event.slugs) this.forget(`s:${slug}`);
+    for (const hostname of event.hostnames) this.forget(`h:${hostname}`);
+  }
+
+  /** Evicts everything (after a lost notification connection: notices may have been missed). */
+  flush(): void {
+    this.epoch++;
+    this.tenants.clear();
+    this.unknown.clear();
+    this.inFlight.clear();
+  }
+
+  get size(): number {
+    return this.tenants.size;
+  }
+
+  private forget(key: string): void {
+    this.tenants.delete(key);
+    this.unknown.delete(key);
+    this.inFlight.delete(key);
+  }
+
+  private async load(key: string, lookup: TenantLookup): Promise<CachedTenant | null> {
+    const epoch = this.epoch;
+    const started = performance.now();
+    const tenant = await this.options.load(lookup);
+    this.events.loaded((performance.now() - started) / 1000);
+    if (!tenant) {
+      this.tenants.delete(key);
+      if (epoch === this.epoch) this.unknown.set(key, true);
+      return null;
+    }
+    const value: CachedTenant = { tenantId: tenant.tenantId, slug: tenant.slug, policy: compilePolicy(tenant.policy), tenant };
+    if (epoch === this.epoch) this.store(key, value);
+    return value;
+  }
+
+  private store(key: string, value: CachedTenant): void {
+    this.tenants.set(key, { value, loadedAt: performance.now() });
+    let keys = this.keysByTenant.get(value.tenantId);
+    if (!keys) this.keysByTenant.set(value.tenantId, (keys = new Set()));
+    keys.add(key);
+  }
+
+  private unindex(tenantId: string, key: string): void {
+    const keys = this.keysByTenant.get(tenantId);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.keysByTenant.delete(tenantId);
+  }
+
+  private refresh(key: string, lookup: TenantLookup, entry: Entry): void {
+    if (this.inFlight.has(key)) return;
+    // Not refreshed again until this attempt is over, even if it fails (database down).
+    entry.loadedAt = performance.now();
+    const load = this.load(key, lookup)
+      .catch(() => entry.value)
+      .finally(() => {
+        if (this.inFlight.get(key) === load) this.inFlight.delete(key);
+      });
+    this.inFlight.set(key, load);
+  }
+}
