@@ -14,7 +14,7 @@ export class AdminModule {
       module: AdminModule,
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
-        HealthModule,
+        HealthModule.forRoot(),
       ],
       providers: [
         { provide: ADMIN_CONFIG, useValue: config },

@@ -12,6 +12,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { GatewayPolicySource } from './policies/gateway-policy.source.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { PolicyChangeListener } from './policies/policy-change.listener.js';
 import { decisionLogger } from './policies/decision-logger.js';
 
 /** The tenant-facing gateway: resolves the tenant, applies its CORS policy, serves or proxies. */
@@ -23,7 +24,17 @@ export class GatewayModule {
       imports: [
         GatewayConfigModule.forRoot(config, logger),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
-        HealthModule,
+        HealthModule.forRoot({
+          imports: [PoliciesModule],
+          inject: [PolicyChangeListener],
+          probes: (listener: PolicyChangeListener) => [
+            {
+              name: 'policy-changes',
+              isReady: () => listener.isListening,
+              notReadyMessage: 'not listening for policy changes: cached policies may be stale',
+            },
+          ],
+        }),
         MetricsModule,
         PoliciesModule,
         DynamicCorsModule.forRootAsync({

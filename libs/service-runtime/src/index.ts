@@ -1,5 +1,6 @@
 export { createLogger, type LoggerOptions } from './logger.js';
 export { PinoLoggerService } from './pino-logger.service.js';
-export { HealthModule } from './health/health.module.js';
+export { HealthModule, type HealthModuleOptions } from './health/health.module.js';
+export { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe.js';
 export { createNestFastifyApp, type CreateAppOptions } from './create-app.js';
 export { runUntilSignal } from './run-until-signal.js';

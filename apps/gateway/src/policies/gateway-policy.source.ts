@@ -16,7 +16,12 @@ export class GatewayPolicySource implements CorsPolicySource {
 
   forRequest(request: FastifyRequest): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
     const address = tenantAddressOf(request.headers.host, request.url, this.baseDomain);
-    return address ? this.resolve(address, 0) : undefined;
+    if (!address) return undefined;
+    const resolved = this.resolve(address, 0);
+    if (!(resolved instanceof Promise) || address.byPath || !isOwnRoute(request.url)) return resolved;
+    // Health and metrics must answer while the database is down, when an uncached Host
+    // cannot be looked up: such a request is taken for one of the gateway's own.
+    return resolved.catch(() => undefined);
   }
 
   private resolve(address: TenantAddress, from: number): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
@@ -28,6 +33,11 @@ export class GatewayPolicySource implements CorsPolicySource {
     // A host that is no tenant's, without a /t/ path, is a request for the gateway's own routes.
     return address.byPath ? null : undefined;
   }
+}
+
+/** The gateway's own routes, answered when a request names no tenant. */
+function isOwnRoute(url: string): boolean {
+  return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 }
 
 /** The tenant of a request the CORS hook resolved, if it is a tenant request. */

@@ -1,8 +1,9 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { DatabaseHealthIndicator } from '#database';
+import { READINESS_PROBES, type ReadinessProbe } from './readiness-probe.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -10,6 +11,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(READINESS_PROBES) private readonly probes: ReadinessProbe[],
   ) {}
 
   /** The process is up; says nothing about its dependencies (a liveness probe must not). */
@@ -20,7 +23,8 @@ export class HealthController {
   }
 
   /**
-   * Ready to serve: the database answers and every migration of this build is applied.
+   * Ready to serve: the database answers, every migration of this build is applied, and the
+   * app's own probes pass.
    * Answers terminus' own report with 503 when not ready, rather than a problem document,
    * because probes and operators read its per-check details.
    */
@@ -30,7 +34,13 @@ export class HealthController {
   @ApiResponse({ status: 503, description: 'not ready; the body says which check failed' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | string | object> {
     try {
-      return await this.health.check([() => this.database.isReady()]);
+      return await this.health.check([
+        () => this.database.isReady(),
+        ...this.probes.map((probe) => async () => {
+          const indicator = this.indicators.check(probe.name);
+          return probe.isReady() ? indicator.up() : indicator.down({ message: probe.notReadyMessage });
+        }),
+      ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       void reply.status(503);

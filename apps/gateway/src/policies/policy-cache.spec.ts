@@ -1,0 +1,161 @@
+import { DEFAULT_POLICY } from '#dynamic-cors';
+import type { TenantLookup, TenantPolicy } from '#policy-store';
+import { PolicyCache } from './policy-cache.js';
+
+function tenant(slug: string, tenantId = `id-${slug}`): TenantPolicy {
+  return { tenantId, slug, name: slug, upstreamUrl: null, version: 1, policy: DEFAULT_POLICY };
+}
+
+/** A source of truth in memory: counts reads, can hold them or fail them. */
+class FakeStore {
+  readonly tenants = new Map<string, TenantPolicy>();
+  reads = 0;
+  failing = false;
+  private gate?: Promise<void>;
+  private open?: () => void;
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+
+  load = async (lookup: TenantLookup): Promise<TenantPolicy | null> => {
+    this.reads++;
+    const snapshot = 'slug' in lookup ? this.tenants.get(lookup.slug) : undefined;
+    if (this.gate) await this.gate;
+    if (this.failing) throw new Error('database down');
+    return snapshot ?? null;
+  };
+}
+
+function cacheOver(store: FakeStore, overrides: Partial<ConstructorParameters<typeof PolicyCache>[0]> = {}) {
+  return new PolicyCache({ load: store.load, maxTenants: 100, ttlMs: 60_000, negativeTtlMs: 60_000, ...overrides });
+}
+
+describe(PolicyCache.name, () => {
+  let store: FakeStore;
+  beforeEach(() => {
+    store = new FakeStore();
+    store.tenants.set('acme', tenant('acme'));
+  });
+
+  describe('get', () => {
+    it('reads a tenant once, then answers synchronously', async () => {
+      const cache = cacheOver(store);
+
+      expect((await cache.get({ slug: 'acme' }))?.slug).toBe('acme');
+      const again = cache.get({ slug: 'acme' });
+
+      expect(again).not.toBeInstanceOf(Promise);
+      expect(store.reads).toBe(1);
+    });
+
+    it('coalesces concurrent misses for one tenant into one read', async () => {
+      const cache = cacheOver(store);
+      store.hold();
+      const lookups = Array.from({ length: 50 }, () => cache.get({ slug: 'acme' }));
+      store.release();
+
+      const results = await Promise.all(lookups);
+
+      expect(store.reads).toBe(1);
+      expect(new Set(results)).toEqual(new Set([results[0]]));
+    });
+
+    it('remembers an unknown tenant, in a bounded cache of its own', async () => {
+      const cache = cacheOver(store, { maxUnknown: 10 });
+
+      for (let i = 0; i < 1000; i++) await cache.get({ slug: `random-${i}` });
+      await cache.get({ slug: 'random-999' });
+      await cache.get({ slug: 'acme' });
+
+      expect(store.reads).toBe(1001);
+      expect(cache.size).toBe(1);
+    });
+
+    it('holds at most maxTenants, evicting the least recently used', async () => {
+      for (let i = 0; i < 5; i++) store.tenants.set(`t${i}`, tenant(`t${i}`));
+      const evicted: string[] = [];
+      const cache = cacheOver(store, {
+        maxTenants: 3,
+        events: { hit() {}, miss() {}, loaded() {}, evicted: () => evicted.push('x') },
+      });
+
+      for (let i = 0; i < 5; i++) await cache.get({ slug: `t${i}` });
+
+      expect(cache.size).toBe(3);
+      expect(evicted).toHaveLength(2);
+    });
+
+    it('serves the last known policy while the source fails after the TTL', async () => {
+      const cache = cacheOver(store, { ttlMs: 0 });
+      await cache.get({ slug: 'acme' });
+      store.failing = true;
+
+      for (let i = 0; i < 3; i++) {
+        expect((cache.get({ slug: 'acme' }) as { slug: string }).slug).toBe('acme');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+
+    it('fails a lookup of a tenant it never saw while the source is down', async () => {
+      const cache = cacheOver(store);
+      store.failing = true;
+
+      await expect(cache.get({ slug: 'acme' })).rejects.toThrow('database down');
+    });
+  });
+
+  describe('invalidate', () => {
+    it('evicts the tenant under every key it was cached by', async () => {
+      const cache = cacheOver(store);
+      await cache.get({ slug: 'acme' });
+
+      cache.invalidate({ tenantId: 'id-acme', slugs: [], hostnames: [] });
+      await cache.get({ slug: 'acme' });
+
+      expect(store.reads).toBe(2);
+    });
+
+    it('forgets an unknown slug once a tenant takes it', async () => {
+      const cache = cacheOver(store);
+      expect(await cache.get({ slug: 'newco' })).toBeNull();
+      store.tenants.set('newco', tenant('newco'));
+
+      cache.invalidate({ tenantId: 'id-newco', slugs: ['newco'], hostnames: [] });
+
+      expect((await cache.get({ slug: 'newco' }))?.slug).toBe('newco');
+    });
+
+    it('does not cache a read that was in flight when a change arrived', async () => {
+      const cache = cacheOver(store);
+      store.hold();
+      const stale = cache.get({ slug: 'acme' });
+      cache.invalidate({ tenantId: 'id-acme', slugs: [], hostnames: [] });
+      store.release();
+      await stale;
+
+      await cache.get({ slug: 'acme' });
+
+      expect(store.reads).toBe(2);
+    });
+  });
+
+  describe('flush', () => {
+    it('evicts everything, known and unknown', async () => {
+      const cache = cacheOver(store);
+      await cache.get({ slug: 'acme' });
+      await cache.get({ slug: 'nobody' });
+
+      cache.flush();
+      await cache.get({ slug: 'acme' });
+      await cache.get({ slug: 'nobody' });
+
+      expect(store.reads).toBe(4);
+    });
+  });
+});
