@@ -7,11 +7,11 @@ import { ProblemDetailsFilter } from '#problem-details';
 import { HealthModule } from '#service-runtime';
 import type { GatewayConfig } from './config/gateway.config.js';
 import { GatewayConfigModule } from './config/gateway-config.module.js';
-import { EchoController } from './echo/echo.controller.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { GatewayPolicySource } from './policies/gateway-policy.source.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { PolicyChangeListener } from './policies/policy-change.listener.js';
 import { decisionLogger } from './policies/decision-logger.js';
 
@@ -45,8 +45,9 @@ export class GatewayModule {
             onDecision: decisionLogger(logger, metrics),
           }),
         }),
+        // Last: its catch-all route must not shadow the health and metrics routes.
+        ProxyModule,
       ],
-      controllers: [EchoController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
