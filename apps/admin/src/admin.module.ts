@@ -3,8 +3,15 @@ import { APP_FILTER } from '@nestjs/core';
 import { DatabaseModule } from '#database';
 import { ProblemDetailsFilter } from '#problem-details';
 import { HealthModule } from '#service-runtime';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { CheckModule } from './check/check.module.js';
 import type { AdminConfig } from './config/admin.config.js';
-import { ADMIN_CONFIG } from './config/admin-config.token.js';
+import { AdminConfigModule } from './config/admin-config.module.js';
+import { DocsModule } from './docs/docs.module.js';
+import { OriginsModule } from './origins/origins.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 
 /** The admin REST API and dashboard. */
 @Module({})
@@ -13,13 +20,18 @@ export class AdminModule {
     return {
       module: AdminModule,
       imports: [
+        AdminConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
-        HealthModule.forRoot(),
+        HealthModule,
+        TenantsModule,
+        PoliciesModule,
+        OriginsModule,
+        ApiKeysModule,
+        AuditModule,
+        CheckModule,
+        DocsModule,
       ],
-      providers: [
-        { provide: ADMIN_CONFIG, useValue: config },
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

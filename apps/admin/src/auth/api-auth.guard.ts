@@ -1,0 +1,78 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '#problem-details';
+import { ApiKeyAuthenticator } from './api-key.authenticator.js';
+import { AuthFailureLimiter } from './auth-failure.limiter.js';
+import type { Principal } from './principal.js';
+import { RootOnly } from './root-only.decorator.js';
+
+// RFC 6750 §3: a 401 names the scheme; `error` only when a token was sent and was bad.
+const REALM = 'Bearer realm="corsmesh-admin"';
+
+/**
+ * Authenticates `Authorization: Bearer <token>` and authorises the route:
+ *
+ * - root (the `ADMIN_TOKEN` or a root-scoped key) may do everything;
+ * - a tenant key may use only routes under `/tenants/{its slug}`, and not those marked
+ *   {@link RootOnly}. Another tenant's route is 403 whether or not that tenant exists, so a
+ *   key cannot probe for other tenants' slugs.
+ *
+ * Failed authentications are limited per client address (see {@link AuthFailureLimiter}); a
+ * blocked client gets 429 with `Retry-After` even for a correct token, or guessing would go on
+ * with success told apart by its status.
+ */
+@Injectable()
+export class ApiAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly limiter: AuthFailureLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const principal = await this.authenticate(request, reply);
+    request.principal = principal;
+    this.authorise(principal, request, context);
+    return true;
+  }
+
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') {
+      void reply.header('www-authenticate', REALM);
+      throw new DomainError('unauthenticated', 'send the root token or an API key as Authorization: Bearer <token>');
+    }
+    const retryAfter = this.limiter.retryAfterSeconds(request.ip);
+    if (retryAfter > 0) {
+      void reply.header('retry-after', String(retryAfter));
+      throw new DomainError('too_many_requests', `too many failed authentications; retry in ${retryAfter} s`);
+    }
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    const principal = match === null ? null : await this.authenticator.authenticate(match[1]!);
+    if (principal === null) {
+      this.limiter.recordFailure(request.ip);
+      void reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
+      throw new DomainError(
+        'unauthenticated',
+        match === null ? 'the Authorization header must be "Bearer <token>"' : 'the token is not valid or was revoked',
+      );
+    }
+    return principal;
+  }
+
+  private authorise(principal: Principal, request: FastifyRequest, context: ExecutionContext): void {
+    if (principal.kind === 'root') return;
+    const slug = (request.params as Record<string, string | undefined> | undefined)?.slug;
+    if (slug === undefined) {
+      throw new DomainError('forbidden', 'an API key may only use the routes of its own tenant');
+    }
+    if (slug !== principal.tenantSlug) {
+      throw new DomainError('forbidden', `this API key may only manage tenant ${principal.tenantSlug}`);
+    }
+    const rootOnly = this.reflector.getAllAndOverride(RootOnly, [context.getHandler(), context.getClass()]);
+    if (rootOnly === true) throw new DomainError('forbidden', 'this route needs the root token');
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ALWAYS_ALLOWED_REQUEST_HEADERS,
+  compilePolicy,
+  type CorsRequest,
+  decide,
+  normaliseMethod,
+  SAFELISTED_METHODS,
+} from '#dynamic-cors';
+import { TenantPolicyReader } from '#policy-store';
+import { tenantNotFound } from '../tenants/tenants.repository.js';
+import type { CheckRequest, CheckResult } from './check.schema.js';
+
+/**
+ * Answers "what would the gateway do with this browser request?" with the gateway's own
+ * engine on the gateway's own data: the policy is read by the same {@link TenantPolicyReader}
+ * and decided by the same `compilePolicy` and `decide`.
+ */
+@Injectable()
+export class CheckService {
+  constructor(private readonly reader: TenantPolicyReader) {}
+
+  async check(slug: string, input: CheckRequest): Promise<CheckResult> {
+    const tenant = await this.reader.read({ slug });
+    if (tenant === null) throw tenantNotFound(slug);
+    const compiled = compilePolicy(tenant.policy);
+    const method = normaliseMethod(input.method);
+    const headerNames = (Array.isArray(input.requestHeaders) ? input.requestHeaders : (input.requestHeaders ?? '').split(','))
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    const preflight = input.preflight ?? needsPreflight(method, headerNames);
+    const request: CorsRequest = preflight
+      ? {
+          method: 'OPTIONS',
+          origin: input.origin,
+          accessControlRequestMethod: method,
+          ...(headerNames.length === 0 ? {} : { accessControlRequestHeaders: headerNames.join(', ') }),
+          accessControlRequestPrivateNetwork: input.privateNetwork === true,
+        }
+      : { method, origin: input.origin };
+    const decision = decide(compiled, request);
+
+    const reasons = [...decision.reasons];
+    let allowed = decision.allowed;
+    // The gateway does not refuse this (the request itself is fine); the browser does, when
+    // Access-Control-Allow-Credentials is missing: https://fetch.spec.whatwg.org/#cors-check
+    if (input.credentials === true && !compiled.allowCredentials) {
+      allowed = false;
+      reasons.push('the request carries credentials but the policy does not allow credentials (allowCredentials is false): the browser would refuse the response');
+    }
+    const headers: Record<string, string> = Object.fromEntries(decision.headers);
+    headers.vary = decision.vary;
+    return {
+      allowed,
+      kind: preflight ? 'preflight' : 'actual',
+      mode: compiled.mode,
+      blocked: decision.block,
+      ...(decision.matchedRule === undefined
+        ? {}
+        : { matchedRule: { ...(decision.matchedRule.id === undefined ? {} : { id: decision.matchedRule.id }), kind: decision.matchedRule.kind, value: decision.matchedRule.value } }),
+      reasons,
+      headers,
+      warnings: [...compiled.warnings],
+      policyVersion: tenant.version,
+    };
+  }
+}
+
+/**
+ * Whether a browser would send a preflight first: a method other than GET, HEAD and POST, or a
+ * header that is not safelisted (https://fetch.spec.whatwg.org/#cors-preflight-fetch). The
+ * caller lists only non-safelisted headers; the few always passed are left out.
+ */
+function needsPreflight(method: string, headerNames: readonly string[]): boolean {
+  return !SAFELISTED_METHODS.has(method) || headerNames.some((name) => !ALWAYS_ALLOWED_REQUEST_HEADERS.has(name.toLowerCase()));
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditLogModule } from '../audit/audit-log.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { PoliciesModule } from '../policies/policies.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { OriginsController } from './origins.controller.js';
+import { OriginsRepository } from './origins.repository.js';
+import { OriginsService } from './origins.service.js';
+
+/** Each tenant's allowed origins. */
+@Module({
+  imports: [AuthModule, AuditLogModule, TenantsModule, PoliciesModule],
+  controllers: [OriginsController],
+  providers: [OriginsRepository, OriginsService],
+})
+export class OriginsModule {}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { type OriginRuleModel as OriginRuleRow, PrismaService } from '#database';
+import type { OriginRule } from '#dynamic-cors';
+import { DomainError } from '#problem-details';
+import { type Db, isUniqueViolation } from '../persistence/prisma-errors.js';
+import type { TenantRef } from '../tenants/tenant.js';
+import type { OriginRuleView } from './origin.schema.js';
+
+/** A rule ready to store: what `parseOriginRule` returns. */
+export type NewOriginRule = Pick<OriginRule, 'kind' | 'value'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A tenant's allowed-origin rules, unique per tenant by normalised value. */
+@Injectable()
+export class OriginsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The rules in the order they were added, the gateway's matching order for regexes. */
+  async list(tenant: TenantRef, db: Db = this.prisma): Promise<OriginRuleView[]> {
+    const rows = await db.originRule.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toView);
+  }
+
+  /** How many rules the tenant has, of one kind or in all. */
+  async count(tenant: TenantRef, db: Db, kind?: NewOriginRule['kind']): Promise<number> {
+    return db.originRule.count({ where: { tenantId: tenant.id, ...(kind === undefined ? {} : { kind }) } });
+  }
+
+  /** Adds one rule; 409 when the tenant already has it. */
+  async add(tenant: TenantRef, rule: NewOriginRule, db: Db): Promise<OriginRuleView> {
+    const existing = await db.originRule.findUnique({ where: { tenantId_value: { tenantId: tenant.id, value: rule.value } } });
+    if (existing !== null) throw duplicate(rule.value);
+    try {
+      return toView(await db.originRule.create({ data: { tenantId: tenant.id, kind: rule.kind, value: rule.value } }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(rule.value);
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the tenant's rules exactly `rules`: deletes the others and inserts the new ones,
+   * leaving rules that stay untouched (same id, same creation time).
+   */
+  async replace(tenant: TenantRef, rules: readonly NewOriginRule[], db: Db): Promise<OriginRuleView[]> {
+    const values = rules.map((rule) => rule.value);
+    await db.originRule.deleteMany({ where: { tenantId: tenant.id, value: { notIn: values } } });
+    await db.originRule.createMany({
+      data: rules.map((rule) => ({ tenantId: tenant.id, kind: rule.kind, value: rule.value })),
+      skipDuplicates: true,
+    });
+    return this.list(tenant, db);
+  }
+
+  /** Deletes the tenant's rule `id`; 404 when the tenant has no such rule. */
+  async remove(tenant: TenantRef, id: string, db: Db): Promise<OriginRuleView> {
+    const row = UUID.test(id) ? await db.originRule.findFirst({ where: { id, tenantId: tenant.id } }) : null;
+    if (row === null) throw new DomainError('not_found', `tenant ${tenant.slug} has no origin rule ${id}`);
+    await db.originRule.delete({ where: { id: row.id } });
+    return toView(row);
+  }
+}
+
+function duplicate(value: string): DomainError {
+  return new DomainError('conflict', `origin rule ${value} is already allowed`);
+}
+
+function toView(row: OriginRuleRow): OriginRuleView {
+  return { id: row.id, kind: row.kind, value: row.value, createdAt: row.createdAt.toISOString() };
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '#database';
+import { type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
+import { DomainError, type InvalidField } from '#problem-details';
+import { AuditLogRepository } from '../audit/audit-log.repository.js';
+import { PoliciesRepository } from '../policies/policies.repository.js';
+import type { TenantRef } from '../tenants/tenant.js';
+import { TenantsRepository } from '../tenants/tenants.repository.js';
+import { MAX_ORIGINS, MAX_REGEX_RULES, type OriginRuleView } from './origin.schema.js';
+import { type NewOriginRule, OriginsRepository } from './origins.repository.js';
+
+const ANY_WITH_CREDENTIALS =
+  'origin * cannot be allowed while allowCredentials is true (the Fetch standard forbids * with credentials); list the origins, or turn credentials off first';
+
+/**
+ * A tenant's allowed origins. Every rule is normalised and checked by the CORS engine before it
+ * is stored, so the gateway never meets a rule it cannot use. Writes take the policy lock (see
+ * {@link PoliciesRepository.lock}) so that `*` and credentials can never both be on.
+ */
+@Injectable()
+export class OriginsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tenants: TenantsRepository,
+    private readonly policies: PoliciesRepository,
+    private readonly origins: OriginsRepository,
+    private readonly audit: AuditLogRepository,
+  ) {}
+
+  async list(slug: string): Promise<OriginRuleView[]> {
+    return this.origins.list(await this.tenants.requireRef(slug));
+  }
+
+  add(actor: string, slug: string, input: OriginRuleInput): Promise<OriginRuleView> {
+    const parsed = parseOriginRule(input);
+    if (!parsed.ok) throw DomainError.validation([{ field: parsed.field, reason: parsed.reason }]);
+    const rule = parsed.rule;
+    return this.prisma.$transaction(async (tx) => {
+      const tenant = await this.tenants.requireRef(slug, tx);
+      const policy = await this.policies.lock(tenant, tx);
+      if (rule.kind === 'any' && policy.allowCredentials) throw DomainError.validation([{ field: 'origin', reason: ANY_WITH_CREDENTIALS }]);
+      if ((await this.origins.count(tenant, tx)) >= MAX_ORIGINS) {
+        throw DomainError.validation([{ field: 'origin', reason: `tenant ${tenant.slug} already has the most origin rules allowed (${MAX_ORIGINS})` }]);
+      }
+      if (rule.kind === 'regex' && (await this.origins.count(tenant, tx, 'regex')) >= MAX_REGEX_RULES) {
+        throw DomainError.validation([{ field: 'pattern', reason: `tenant ${tenant.slug} already has the most regex rules allowed (${MAX_REGEX_RULES})` }]);
+      }
+      const added = await this.origins.add(tenant, rule, tx);
+      await this.audit.record(tenant, { actor, action: 'origin.added', before: null, after: added }, tx);
+      return added;
+    });
+  }
+
+  /**
+   * Replaces the whole list, all or nothing: every rule is validated before anything is
+   * written, and the write is one transaction with one audit event. The database triggers'
+   * notifications of that transaction are identical, so PostgreSQL delivers one.
+   */
+  replace(actor: string, slug: string, inputs: readonly OriginRuleInput[]): Promise<OriginRuleView[]> {
+    const rules = parseAll(inputs);
+    return this.prisma.$transaction(async (tx) => {
+      const tenant = await this.tenants.requireRef(slug, tx);
+      const policy = await this.policies.lock(tenant, tx);
+      const any = rules.findIndex((rule) => rule.kind === 'any');
+      if (any !== -1 && policy.allowCredentials) throw DomainError.validation([{ field: `origins[${any}]`, reason: ANY_WITH_CREDENTIALS }]);
+      const before = await this.origins.list(tenant, tx);
+      const after = await this.origins.replace(tenant, rules, tx);
+      await this.audit.record(tenant, { actor, action: 'origins.replaced', before, after }, tx);
+      return after;
+    });
+  }
+
+  remove(actor: string, slug: string, id: string): Promise<void> {
+    return this.prisma.$transaction(async (tx) => {
+      const tenant: TenantRef = await this.tenants.requireRef(slug, tx);
+      await this.policies.lock(tenant, tx);
+      const removed = await this.origins.remove(tenant, id, tx);
+      await this.audit.record(tenant, { actor, action: 'origin.removed', before: removed, after: null }, tx);
+    });
+  }
+}
+
+/** Parses every rule, reporting each invalid one and each repeat (after normalisation) by index. */
+function parseAll(inputs: readonly OriginRuleInput[]): NewOriginRule[] {
+  const rules: NewOriginRule[] = [];
+  const invalid: InvalidField[] = [];
+  const firstIndex = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const parsed = parseOriginRule(input);
+    if (!parsed.ok) {
+      invalid.push({ field: `origins[${index}]`, reason: parsed.reason });
+      return;
+    }
+    const first = firstIndex.get(parsed.rule.value);
+    if (first !== undefined) {
+      invalid.push({ field: `origins[${index}]`, reason: `is the same rule as origins[${first}] once normalised: ${parsed.rule.value}` });
+      return;
+    }
+    firstIndex.set(parsed.rule.value, index);
+    rules.push(parsed.rule);
+  });
+  if (invalid.length > 0) throw DomainError.validation(invalid);
+  return rules;
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { type CorsPolicyModel as PolicyRow, PrismaService } from '#database';
+import { DomainError } from '#problem-details';
+import type { Db } from '../persistence/prisma-errors.js';
+import type { TenantRef } from '../tenants/tenant.js';
+import type { PolicyFields, PolicyView } from './policy.schema.js';
+
+/** Each tenant's policy row (1:1 with the tenant), and the lock that orders its writers. */
+@Injectable()
+export class PoliciesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async get(tenant: TenantRef, db: Db = this.prisma): Promise<PolicyView> {
+    const row = await db.corsPolicy.findUnique({ where: { tenantId: tenant.id } });
+    if (row === null) throw noPolicy(tenant);
+    return toView(row);
+  }
+
+  /**
+   * Locks the tenant's policy row until the transaction ends and returns it. Policy and
+   * origin writes both take this lock first, so rules that span them (no origin `*` with
+   * credentials) are checked against what is committed, not against a concurrent writer's
+   * stale read.
+   */
+  async lock(tenant: TenantRef, db: Db): Promise<PolicyView> {
+    const locked = await db.$queryRaw<unknown[]>`SELECT 1 FROM cors_policies WHERE tenant_id = ${tenant.id}::uuid FOR UPDATE`;
+    if (locked.length === 0) throw noPolicy(tenant);
+    return this.get(tenant, db);
+  }
+
+  /** Stores the fields and increments the version; call with the row locked. */
+  async update(tenant: TenantRef, fields: PolicyFields, db: Db): Promise<PolicyView> {
+    const row = await db.corsPolicy.update({
+      where: { tenantId: tenant.id },
+      data: {
+        allowedMethods: fields.allowedMethods,
+        allowedHeaders: fields.allowedHeaders,
+        exposedHeaders: fields.exposedHeaders,
+        allowCredentials: fields.allowCredentials,
+        maxAge: fields.maxAge,
+        allowPrivateNetwork: fields.allowPrivateNetwork,
+        mode: fields.mode === 'report-only' ? 'report_only' : 'enforce',
+        version: { increment: 1 },
+      },
+    });
+    return toView(row);
+  }
+
+  /** Whether the tenant allows any origin (`*`), which rules out credentials. */
+  async allowsAnyOrigin(tenant: TenantRef, db: Db): Promise<boolean> {
+    return (await db.originRule.count({ where: { tenantId: tenant.id, kind: 'any' } })) > 0;
+  }
+}
+
+function noPolicy(tenant: TenantRef): DomainError {
+  // Only a tenant inserted around the admin API can lack its policy row.
+  return new DomainError('not_found', `tenant ${tenant.slug} has no policy`);
+}
+
+function toView(row: PolicyRow): PolicyView {
+  return {
+    allowedMethods: row.allowedMethods,
+    allowedHeaders: row.allowedHeaders,
+    exposedHeaders: row.exposedHeaders,
+    allowCredentials: row.allowCredentials,
+    maxAge: row.maxAge,
+    allowPrivateNetwork: row.allowPrivateNetwork,
+    mode: row.mode === 'report_only' ? 'report-only' : 'enforce',
+    version: row.version,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '#database';
+import { validatePolicy } from '#dynamic-cors';
+import { DomainError, type InvalidField } from '#problem-details';
+import { AuditLogRepository } from '../audit/audit-log.repository.js';
+import { TenantsRepository } from '../tenants/tenants.repository.js';
+import { satisfies, type VersionPrecondition } from './if-match.js';
+import { PoliciesRepository } from './policies.repository.js';
+import type { PatchPolicyInput, PolicyFields, PolicyView } from './policy.schema.js';
+
+/** A policy change: every field (`PUT`) or some (`PATCH`). */
+export type PolicyChange = { readonly kind: 'replace'; readonly fields: PolicyFields } | { readonly kind: 'patch'; readonly fields: PatchPolicyInput };
+
+/**
+ * Reads and changes a tenant's policy with optimistic concurrency: a write names the version it
+ * is based on and fails with 412 when someone else changed the policy since.
+ */
+@Injectable()
+export class PoliciesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tenants: TenantsRepository,
+    private readonly policies: PoliciesRepository,
+    private readonly audit: AuditLogRepository,
+  ) {}
+
+  async get(slug: string): Promise<PolicyView> {
+    return this.policies.get(await this.tenants.requireRef(slug));
+  }
+
+  change(actor: string, slug: string, change: PolicyChange, precondition: VersionPrecondition): Promise<PolicyView> {
+    return this.prisma.$transaction(async (tx) => {
+      const tenant = await this.tenants.requireRef(slug, tx);
+      // The row lock makes the version check and the write one step: of two writers based on
+      // the same version, the second sees the first's increment and gets 412.
+      const before = await this.policies.lock(tenant, tx);
+      if (!satisfies(precondition, before.version)) {
+        throw new DomainError('version_mismatch', `the policy is at version ${before.version}; read it again and reapply your change`);
+      }
+      const fields = merge(before, change);
+      const anyOrigin = await this.policies.allowsAnyOrigin(tenant, tx);
+      assertValid(fields, anyOrigin);
+      const after = await this.policies.update(tenant, fields, tx);
+      await this.audit.record(tenant, { actor, action: 'policy.updated', before, after }, tx);
+      return after;
+    });
+  }
+}
+
+function merge(current: PolicyView, change: PolicyChange): PolicyFields {
+  const { version: _version, updatedAt: _updatedAt, ...stored } = current;
+  if (change.kind === 'replace') return change.fields;
+  const { version: _patchVersion, ...patch } = change.fields;
+  const fields: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(patch)) if (value !== undefined) fields[key] = value;
+  return fields as PolicyFields;
+}
+
+/** Rules between fields, by the same engine the gateway compiles with. */
+function assertValid(fields: PolicyFields, anyOrigin: boolean): void {
+  const issues = validatePolicy({ ...fields, origins: anyOrigin ? [{ kind: 'any', value: '*' }] : [] });
+  if (issues.length === 0) return;
+  const invalid: InvalidField[] = issues.map((issue) =>
+    // The only origins issue is `*` with credentials; what this write changed is the credentials.
+    issue.field === 'origins'
+      ? { field: 'allowCredentials', reason: 'cannot be true while origin * is allowed (the Fetch standard forbids * with credentials); remove the * origin first' }
+      : { field: issue.field, reason: issue.reason },
+  );
+  throw DomainError.validation(invalid);
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditLogModule } from '../audit/audit-log.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { TenantsController } from './tenants.controller.js';
+import { TenantsRepository } from './tenants.repository.js';
+import { TenantsService } from './tenants.service.js';
+
+/** Tenants: CRUD, and the slug → tenant lookup every tenant route starts with. */
+@Module({
+  imports: [AuthModule, AuditLogModule],
+  controllers: [TenantsController],
+  providers: [TenantsRepository, TenantsService],
+  exports: [TenantsRepository],
+})
+export class TenantsModule {}
