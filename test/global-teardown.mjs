@@ -1,3 +1,8 @@
+import { rm } from 'node:fs/promises';
+
 export default async function globalTeardown() {
-  await globalThis.embeddedTestDatabase?.stop();
+  const test = globalThis.embeddedTestDatabase;
+  if (!test) return;
+  await test.embedded.stop();
+  await rm(test.dataDir, { recursive: true, force: true });
 }
