@@ -1,0 +1,261 @@
+import { POLICY_CHANGED_CHANNEL } from '#database';
+import pg from 'pg';
+import { addOrigins, createTenant } from '../../../../test/factories/admin-api.factory.js';
+import { type AdminTestApp, startAdminTestApp } from '../../../../test/support/admin-test-app.js';
+import { originRuleListView, originRuleView } from './origin.schema.js';
+import { OriginsController } from './origins.controller.js';
+
+describe(OriginsController.name, () => {
+  let api: AdminTestApp;
+  let slug: string;
+  const url = () => `/api/v1/tenants/${slug}/origins`;
+  const values = async () => (await api.request({ method: 'GET', url: url() })).json().items.map((o: { value: string }) => o.value).sort();
+
+  beforeAll(async () => {
+    api = await startAdminTestApp();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  beforeEach(async () => {
+    ({ slug } = await createTenant(api));
+  });
+
+  describe('list', () => {
+    it('lists the normalised rules', async () => {
+      await addOrigins(api, slug, 'https://b.example.com', 'https://*.example.org');
+
+      const response = await api.request({ method: 'GET', url: url() });
+
+      expect(response.statusCode).toBe(200);
+      expect(originRuleListView.parse(response.json()).items.map((o) => [o.kind, o.value])).toEqual([
+        ['exact', 'https://b.example.com'],
+        ['wildcard', 'https://*.example.org'],
+      ]);
+    });
+  });
+
+  describe('add', () => {
+    it.each([
+      ['HTTPS://App.Example.COM:443/', 'exact', 'https://app.example.com'],
+      ['http://localhost:8080', 'exact', 'http://localhost:8080'],
+      ['https://bücher.example', 'exact', 'https://xn--bcher-kva.example'],
+      ['https://*.Example.com', 'wildcard', 'https://*.example.com'],
+      ['*', 'any', '*'],
+      ['null', 'exact', 'null'],
+    ])('stores %s as the %s rule %s', async (origin, kind, value) => {
+      const response = await api.request({ method: 'POST', url: url(), body: { origin } });
+
+      expect(response.statusCode).toBe(201);
+      expect(originRuleView.parse(response.json())).toMatchObject({ kind, value });
+    });
+
+    it('stores a regex rule', async () => {
+      const pattern = '^https://pr-[0-9]+\\.preview\\.example\\.com$';
+
+      const response = await api.request({ method: 'POST', url: url(), body: { pattern, type: 'regex' } });
+
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({ kind: 'regex', value: pattern });
+    });
+
+    it('refuses a duplicate (after normalisation) with 409', async () => {
+      await addOrigins(api, slug, 'https://app.example.com');
+
+      const response = await api.request({ method: 'POST', url: url(), body: { origin: 'https://APP.example.com:443' } });
+
+      expect(response.statusCode).toBe(409);
+      expect(response.json().detail).toBe('origin rule https://app.example.com is already allowed');
+    });
+
+    it.each([
+      [{ origin: 'https://app.example.com/path' }, 'origin'],
+      [{ origin: 'https://app.example.com?q=1' }, 'origin'],
+      [{ origin: 'https://app.example.com#top' }, 'origin'],
+      [{ origin: 'https://user@app.example.com' }, 'origin'],
+      [{ origin: 'ftp://app.example.com' }, 'origin'],
+      [{ origin: 'app.example.com' }, 'origin'],
+      [{ origin: 'https://app.*.example.com' }, 'origin'],
+      [{ origin: 'https://*.com' }, 'origin'],
+      [{ origin: `https://${'a'.repeat(2050)}.example.com` }, 'origin'],
+      [{ pattern: 'https://app\\.example\\.com', type: 'regex' }, 'pattern'],
+      [{ pattern: `^https://${'a'.repeat(300)}$`, type: 'regex' }, 'pattern'],
+      [{ pattern: '^https://(a|b).example.com$|^evil$', type: 'regex' }, 'pattern'],
+      [{ pattern: '^.*$', type: 'regex' }, 'pattern'],
+    ])('refuses %j naming %s with a reason', async (body, field) => {
+      const response = await api.request({ method: 'POST', url: url(), body });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field, reason: expect.any(String) }]);
+      expect(response.json().invalidFields[0].reason.length).toBeGreaterThan(10);
+    });
+
+    it.each([
+      [{}, 'origin', 'is required, or a pattern with type "regex"'],
+      [{ origin: 5 }, 'origin', 'must be a string'],
+      [{ pattern: '^https://a\\.example\\.com$' }, 'type', 'must be "regex" when a pattern is sent'],
+      [{ pattern: '^https://a\\.example\\.com$', type: 'glob' }, 'type', 'must be "regex"'],
+      [{ origin: 'https://a.example.com', pattern: '^x$', type: 'regex' }, 'pattern', 'send either origin or pattern, not both'],
+    ])('refuses the shape %j naming %s', async (body, field, reason) => {
+      const response = await api.request({ method: 'POST', url: url(), body });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field, reason }]);
+    });
+
+    it('refuses a catastrophically backtracking pattern, promptly', async () => {
+      const started = performance.now();
+
+      const response = await api.request({ method: 'POST', url: url(), body: { pattern: '^(a+)+$', type: 'regex' } });
+
+      // Generous bound: the analysis is capped at a fraction of a second; a backtracking
+      // engine fed this pattern would hang instead.
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field: 'pattern', reason: expect.stringMatching(/backtrack|match/) }]);
+    });
+
+    it('refuses * while credentials are allowed', async () => {
+      await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}/policy`, body: { allowCredentials: true, version: 1 } });
+
+      const response = await api.request({ method: 'POST', url: url(), body: { origin: '*' } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field: 'origin', reason: expect.stringContaining('allowCredentials') }]);
+    });
+
+    it('answers 404 for an unknown tenant', async () => {
+      const response = await api.request({ method: 'POST', url: '/api/v1/tenants/nobody-here/origins', body: { origin: 'https://a.example.com' } });
+
+      expect(response.statusCode).toBe(404);
+    });
+  });
+
+  describe('replace', () => {
+    it('replaces the whole list, keeping rules that stay', async () => {
+      await addOrigins(api, slug, 'https://keep.example.com', 'https://drop.example.com');
+      const kept = (await api.request({ method: 'GET', url: url() })).json().items[0];
+
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://KEEP.example.com' }, { origin: 'https://*.new.example.com' }, { pattern: '^https://[a-z]+\\.example\\.net$', type: 'regex' }] },
+      });
+
+      expect(response.statusCode).toBe(200);
+      const items = originRuleListView.parse(response.json()).items;
+      expect(items.map((o) => o.value).sort()).toEqual(['^https://[a-z]+\\.example\\.net$', 'https://*.new.example.com', 'https://keep.example.com']);
+      expect(items.find((o) => o.value === 'https://keep.example.com')?.id).toBe(kept.id);
+    });
+
+    it('empties the list', async () => {
+      await addOrigins(api, slug, 'https://a.example.com');
+
+      const response = await api.request({ method: 'PUT', url: url(), body: { origins: [] } });
+
+      expect(response.json()).toEqual({ items: [] });
+    });
+
+    it('changes nothing when one rule is invalid, naming each bad index', async () => {
+      await addOrigins(api, slug, 'https://before.example.com');
+
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://ok.example.com' }, { origin: 'https://bad.example.com/path' }, { origin: 'https://OK.example.com' }, { pattern: 'x' }] },
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields.map((f: { field: string }) => f.field)).toEqual(['origins[3].type']);
+      const semantic = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://ok.example.com' }, { origin: 'https://bad.example.com/path' }, { origin: 'https://OK.example.com' }] },
+      });
+      expect(semantic.statusCode).toBe(400);
+      expect(semantic.json().invalidFields).toEqual([
+        { field: 'origins[1]', reason: expect.any(String) },
+        { field: 'origins[2]', reason: 'is the same rule as origins[0] once normalised: https://ok.example.com' },
+      ]);
+      expect(await values()).toEqual(['https://before.example.com']);
+    });
+
+    it('refuses * while credentials are allowed, naming its index', async () => {
+      await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}/policy`, body: { allowCredentials: true, version: 1 } });
+
+      const response = await api.request({ method: 'PUT', url: url(), body: { origins: [{ origin: 'https://a.example.com' }, { origin: '*' }] } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field: 'origins[1]', reason: expect.stringContaining('allowCredentials') }]);
+    });
+
+    it('refuses a body without origins', async () => {
+      const response = await api.request({ method: 'PUT', url: url(), body: { origin: 'https://a.example.com' } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'origins', reason: 'is required' },
+        { field: 'origin', reason: 'is not a known field' },
+      ]);
+    });
+
+    it('records one audit event and sends one notification', async () => {
+      await addOrigins(api, slug, 'https://one.example.com', 'https://two.example.com');
+      const listener = new pg.Client({ connectionString: api.db.url });
+      await listener.connect();
+      const notifications: string[] = [];
+      listener.on('notification', (message) => notifications.push(message.payload ?? ''));
+      await listener.query(`LISTEN ${POLICY_CHANGED_CHANNEL}`);
+      try {
+        const response = await api.request({
+          method: 'PUT',
+          url: url(),
+          body: { origins: ['https://three.example.com', 'https://four.example.com', 'https://*.five.example.com'].map((origin) => ({ origin })) },
+        });
+        expect(response.statusCode).toBe(200);
+        // Notifications arrive after the commit, which the response already waited for; the
+        // pause only lets a wrongly duplicated one show up.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      } finally {
+        await listener.end();
+      }
+
+      expect(notifications).toHaveLength(1);
+      expect(JSON.parse(notifications[0]!)).toMatchObject({ tenantId: expect.any(String) });
+      const audit = (await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit` })).json().items;
+      expect(audit.filter((e: { action: string }) => e.action === 'origins.replaced')).toHaveLength(1);
+      expect(audit[0]).toMatchObject({
+        action: 'origins.replaced',
+        before: [{ value: 'https://one.example.com' }, { value: 'https://two.example.com' }],
+      });
+      expect(audit[0].after).toHaveLength(3);
+    });
+  });
+
+  describe('remove', () => {
+    it('removes one rule', async () => {
+      await addOrigins(api, slug, 'https://a.example.com', 'https://b.example.com');
+      const [first] = (await api.request({ method: 'GET', url: url() })).json().items;
+
+      const response = await api.request({ method: 'DELETE', url: `${url()}/${first.id}` });
+
+      expect(response.statusCode).toBe(204);
+      expect((await values()).length).toBe(1);
+    });
+
+    it('answers 404 for a rule of another tenant, leaving it alone', async () => {
+      const other = await createTenant(api);
+      await addOrigins(api, other.slug, 'https://other.example.com');
+      const [theirs] = (await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}/origins` })).json().items;
+
+      const response = await api.request({ method: 'DELETE', url: `${url()}/${theirs.id}` });
+
+      expect(response.statusCode).toBe(404);
+      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}/origins` })).json().items).toHaveLength(1);
+    });
+
+    it('answers 404 for an id that is not a UUID', async () => {
+      expect((await api.request({ method: 'DELETE', url: `${url()}/not-a-uuid` })).statusCode).toBe(404);
+    });
+  });
+});
