@@ -22,7 +22,7 @@ export class AdminModule {
       imports: [
         AdminConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
-        HealthModule,
+        HealthModule.forRoot(),
         TenantsModule,
         PoliciesModule,
         OriginsModule,
