@@ -1,48 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { AppProcess } from './support/app-process.js';
 import { freePort } from './support/free-port.js';
 
 // `npm start` as a user runs it: the compiled launcher (built by `npm test`), no DATABASE_URL.
 const LAUNCHER = 'dist/apps/launcher/src/main.js';
 
-interface Started {
-  readonly process: ChildProcess;
-  readonly output: () => string;
-}
-
-async function startLauncher(env: Record<string, string>): Promise<Started> {
-  const { DATABASE_URL: _ignored, ADMIN_TOKEN: _alsoIgnored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [LAUNCHER], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`launcher did not start:\n${output}`)), 60_000);
-    const check = () => {
-      if (output.includes('Press Ctrl-C to stop.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`launcher exited with ${code}:\n${output}`));
-    });
-  });
-  return { process: child, output: () => output };
-}
-
-function stopWithCtrlC(started: Started): Promise<number | null> {
-  return new Promise((resolve) => {
-    started.process.removeAllListeners('exit');
-    started.process.once('exit', (code) => resolve(code));
-    started.process.kill('SIGINT');
-  });
+async function startLauncher(env: Record<string, string>): Promise<AppProcess> {
+  const launcher = AppProcess.start(LAUNCHER, env);
+  await launcher.waitForOutput('Press Ctrl-C to stop.');
+  return launcher;
 }
 
 function isRunning(pid: number): boolean {
@@ -94,7 +64,7 @@ describe('npm start without DATABASE_URL', () => {
     await client.end();
     const firstPostgres = postmasterPid(dataDir);
 
-    expect(await stopWithCtrlC(first)).toBe(0);
+    expect(await first.stop('SIGINT')).toBe(0);
     expect(isRunning(firstPostgres)).toBe(false);
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
@@ -107,20 +77,14 @@ describe('npm start without DATABASE_URL', () => {
     await again.end();
     expect(rows.rows).toEqual([{ slug: 'kept' }]);
     const secondPostgres = postmasterPid(dataDir);
-    expect(await stopWithCtrlC(second)).toBe(0);
+    expect(await second.stop('SIGINT')).toBe(0);
     expect(isRunning(secondPostgres)).toBe(false);
   }, 120_000);
 
   it('names the bad variable and exits when the configuration is invalid', async () => {
-    const child = spawn(process.execPath, [LAUNCHER], {
-      env: { ...process.env, ...env, DATABASE_URL: '', PORT: 'eighty' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const launcher = AppProcess.start(LAUNCHER, { ...env, PORT: 'eighty' });
 
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/invalid configuration:\n\s+PORT: must be a port number/);
+    expect(await launcher.exited()).toBe(1);
+    expect(launcher.output()).toMatch(/invalid configuration:\n\s+PORT: must be a port number/);
   }, 60_000);
 });
