@@ -1,0 +1,208 @@
+import { createApiKey, createTenant } from '../../../../test/factories/admin-api.factory.js';
+import { buildTenantInput } from '../../../../test/factories/tenant.factory.js';
+import { type AdminRequest, type AdminTestApp, startAdminTestApp } from '../../../../test/support/admin-test-app.js';
+import { registeredRoutes } from '../../../../test/support/fastify-routes.js';
+import { ApiAuthGuard } from './api-auth.guard.js';
+import { MAX_AUTH_FAILURES } from './auth-failure.limiter.js';
+
+/** What each route's caller may do: `root` only, or also the tenant's own key. */
+type Access = 'root' | 'tenant';
+
+interface Fixture {
+  readonly slug: string;
+  readonly originId: string;
+  readonly spareKeyId: string;
+}
+
+interface RouteCase {
+  readonly method: AdminRequest['method'];
+  readonly url: string;
+  readonly access: Access;
+  readonly body?: () => unknown;
+}
+
+const POLICY = { allowedMethods: ['GET'], allowedHeaders: [], exposedHeaders: [], allowCredentials: false, maxAge: 60, allowPrivateNetwork: false, mode: 'enforce' };
+
+// Every /api/v1 route and who may call it; the first test checks this table against the router,
+// so a new route cannot be added without deciding (and testing) its access.
+const ROUTES: readonly RouteCase[] = [
+  { method: 'POST', url: '/api/v1/tenants', access: 'root', body: () => buildTenantInput() },
+  { method: 'GET', url: '/api/v1/tenants', access: 'root' },
+  { method: 'GET', url: '/api/v1/tenants/:slug', access: 'tenant' },
+  { method: 'PATCH', url: '/api/v1/tenants/:slug', access: 'root', body: () => ({ name: 'Renamed' }) },
+  { method: 'DELETE', url: '/api/v1/tenants/:slug', access: 'root' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/policy', access: 'tenant' },
+  { method: 'PUT', url: '/api/v1/tenants/:slug/policy', access: 'tenant', body: () => ({ ...POLICY, version: 1 }) },
+  { method: 'PATCH', url: '/api/v1/tenants/:slug/policy', access: 'tenant', body: () => ({ maxAge: 30, version: 1 }) },
+  { method: 'GET', url: '/api/v1/tenants/:slug/origins', access: 'tenant' },
+  { method: 'POST', url: '/api/v1/tenants/:slug/origins', access: 'tenant', body: () => ({ origin: 'https://new.example.com' }) },
+  { method: 'PUT', url: '/api/v1/tenants/:slug/origins', access: 'tenant', body: () => ({ origins: [{ origin: 'https://put.example.com' }] }) },
+  { method: 'DELETE', url: '/api/v1/tenants/:slug/origins/:id', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/api-keys', access: 'tenant' },
+  { method: 'POST', url: '/api/v1/tenants/:slug/api-keys', access: 'tenant', body: () => ({ name: 'another' }) },
+  { method: 'DELETE', url: '/api/v1/tenants/:slug/api-keys/:id', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/audit', access: 'tenant' },
+  { method: 'POST', url: '/api/v1/tenants/:slug/check', access: 'tenant', body: () => ({ origin: 'https://a.example.com', method: 'GET' }) },
+];
+
+function resolve(url: string, slug: string, fixture: Fixture): string {
+  const id = url.includes('/origins/') ? fixture.originId : fixture.spareKeyId;
+  return url.replace(':slug', slug).replace(':id', id);
+}
+
+describe(ApiAuthGuard.name, () => {
+  let api: AdminTestApp;
+
+  beforeAll(async () => {
+    api = await startAdminTestApp();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  describe('routes', () => {
+    it('has an access rule for every /api/v1 route in the router', () => {
+      const routed = registeredRoutes(api.app.getHttpAdapter().getInstance())
+        .filter((route) => route.url.startsWith('/api/'))
+        .map((route) => `${route.method} ${route.url}`)
+        .sort();
+
+      expect(routed).toEqual(ROUTES.map((route) => `${route.method} ${route.url}`).sort());
+    });
+  });
+
+  describe.each(ROUTES)('$method $url', (route) => {
+    let fixture: Fixture;
+    let ownKey: string;
+    let otherKey: string;
+    /** `token`: a bearer token, null for none, undefined for the root token. */
+    const call = (token: string | null | undefined, slug = fixture.slug, remoteAddress?: string) =>
+      api.request({
+        method: route.method,
+        url: resolve(route.url, slug, fixture),
+        token,
+        ...(route.body === undefined ? {} : { body: route.body() }),
+        ...(remoteAddress === undefined ? {} : { remoteAddress }),
+      });
+
+    beforeAll(async () => {
+      const { slug } = await createTenant(api);
+      const other = await createTenant(api);
+      ownKey = (await createApiKey(api, slug, 'own')).secret;
+      otherKey = (await createApiKey(api, other.slug, 'other')).secret;
+      const spare = await createApiKey(api, slug, 'spare');
+      const origin = await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body: { origin: 'https://old.example.com' } });
+      fixture = { slug, originId: origin.json().id, spareKeyId: spare.id };
+    });
+
+    it('refuses a request without a token with 401 and WWW-Authenticate', async () => {
+      const response = await call(null);
+
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+    });
+
+    it.each([
+      ['a wrong token', 'not-the-token-but-long-enough-to-look-real'],
+      ['a well-formed but unknown key', `cmk_0123456789abcdef_${'A'.repeat(43)}`],
+    ])('refuses %s with 401', async (_name, token) => {
+      const response = await call(token, fixture.slug, `198.51.100.${ROUTES.indexOf(route) + 1}`);
+
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+    });
+
+    it('refuses another tenant’s key with 403', async () => {
+      const response = await call(otherKey);
+
+      expect(response.statusCode).toBe(403);
+      expect(response.json().code).toBe('forbidden');
+    });
+
+    it('refuses another tenant’s key with 403 also for a tenant that does not exist', async () => {
+      expect((await call(otherKey, 'no-such-tenant')).statusCode).toBe(403);
+    });
+
+    it(route.access === 'tenant' ? 'serves the tenant’s own key' : 'refuses the tenant’s own key with 403', async () => {
+      const response = await call(ownKey);
+
+      if (route.access === 'tenant') {
+        expect(response.statusCode).toBeGreaterThanOrEqual(200);
+        expect(response.statusCode).toBeLessThan(300);
+      } else {
+        expect(response.statusCode).toBe(403);
+      }
+    });
+
+    it('serves the root token', async () => {
+      const response = await call(undefined);
+
+      // After the own key's call a removed id is gone (404); anything but an auth refusal.
+      expect([401, 403]).not.toContain(response.statusCode);
+      expect(response.statusCode).toBeLessThan(500);
+    });
+  });
+
+  describe('api keys', () => {
+    it('stops a revoked key at once', async () => {
+      const { slug } = await createTenant(api);
+      const key = await createApiKey(api, slug);
+      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: key.secret })).statusCode).toBe(200);
+
+      await api.request({ method: 'DELETE', url: `/api/v1/tenants/${slug}/api-keys/${key.id}` });
+
+      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: key.secret, remoteAddress: '192.0.2.77' })).statusCode).toBe(401);
+    });
+
+    it('refuses a key whose secret does not match its prefix', async () => {
+      const { slug } = await createTenant(api);
+      const key = await createApiKey(api, slug);
+      const forged = `cmk_${key.prefix}_${'B'.repeat(43)}`;
+
+      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: forged, remoteAddress: '192.0.2.78' })).statusCode).toBe(401);
+    });
+
+    it('records the key as the actor of its changes', async () => {
+      const { slug } = await createTenant(api);
+      const key = await createApiKey(api, slug);
+
+      await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body: { origin: 'https://by-key.example.com' }, token: key.secret });
+
+      const audit = await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit?limit=1` });
+      expect(audit.json().items[0]).toMatchObject({ actor: `key:${key.prefix}`, action: 'origin.added' });
+    });
+  });
+
+  describe('failed authentications', () => {
+    it(`blocks an address after ${MAX_AUTH_FAILURES} failures with 429 and Retry-After, even for a valid token`, async () => {
+      const remoteAddress = '203.0.113.9';
+      for (let i = 0; i < MAX_AUTH_FAILURES; i++) {
+        expect((await api.request({ method: 'GET', url: '/api/v1/tenants', token: `wrong-${i}`, remoteAddress })).statusCode).toBe(401);
+      }
+
+      const blocked = await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress });
+      const elsewhere = await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress: '203.0.113.10' });
+
+      expect(blocked.statusCode).toBe(429);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(blocked.headers['content-type']).toContain('application/problem+json');
+      expect(elsewhere.statusCode).toBe(200);
+    });
+
+    it('does not count requests without a token', async () => {
+      const remoteAddress = '203.0.113.11';
+      for (let i = 0; i < MAX_AUTH_FAILURES + 2; i++) await api.request({ method: 'GET', url: '/api/v1/tenants', token: null, remoteAddress });
+
+      expect((await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress })).statusCode).toBe(200);
+    });
+
+    it('refuses a header that is not Bearer with 401', async () => {
+      const response = await api.request({ method: 'GET', url: '/api/v1/tenants', token: null, headers: { authorization: 'Basic dXNlcjpwYXNz' }, remoteAddress: '203.0.113.12' });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json().detail).toBe('the Authorization header must be "Bearer <token>"');
+    });
+  });
+});
