@@ -164,7 +164,7 @@ describe('gateway in front of an upstream API', () => {
 
     expect(response.status).toBe(504);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await response.json()).detail).toBe('the upstream did not answer in time');
+    expect(((await response.json()) as { detail: string }).detail).toBe('the upstream did not answer in time');
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
   });
 
@@ -172,7 +172,7 @@ describe('gateway in front of an upstream API', () => {
     const response = await fetch(`${gatewayUrl}/t/gone/anything`, { headers: { origin: APP } });
 
     expect(response.status).toBe(502);
-    expect((await response.json()).detail).toBe('the upstream could not be reached');
+    expect(((await response.json()) as { detail: string }).detail).toBe('the upstream could not be reached');
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
   });
 });

