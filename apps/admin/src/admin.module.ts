@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { CheckModule } from './check/check.module.js';
 import type { AdminConfig } from './config/admin.config.js';
 import { AdminConfigModule } from './config/admin-config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { OriginsModule } from './origins/origins.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -30,6 +31,7 @@ export class AdminModule {
         AuditModule,
         CheckModule,
         DocsModule,
+        DashboardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -1,0 +1,99 @@
+// The admin REST API's resources as the dashboard reads them (see /docs for the full contract).
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface Tenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly hostnames: readonly string[];
+  readonly upstreamUrl: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type PolicyMode = 'enforce' | 'report-only';
+
+/** The editable policy fields. */
+export interface PolicyFields {
+  readonly allowedMethods: readonly string[];
+  readonly allowedHeaders: readonly string[];
+  readonly exposedHeaders: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly maxAge: number;
+  readonly allowPrivateNetwork: boolean;
+  readonly mode: PolicyMode;
+}
+
+export interface Policy extends PolicyFields {
+  /** Increases with every change; sent back as `If-Match: "<version>"`. */
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+export type OriginRuleKind = 'exact' | 'wildcard' | 'regex' | 'any';
+
+export interface OriginRule {
+  readonly id: string;
+  readonly kind: OriginRuleKind;
+  /** The normalised rule, as the gateway matches it. */
+  readonly value: string;
+  readonly createdAt: string;
+}
+
+/** The lists that are not paginated (origins, API keys). */
+export interface ItemList<T> {
+  readonly items: readonly T[];
+}
+
+/** What `POST`/`PUT .../origins` take for one rule. */
+export type OriginRuleInput = { readonly origin: string } | { readonly pattern: string; readonly type: 'regex' };
+
+export interface ApiKey {
+  readonly id: string;
+  readonly name: string;
+  /** The public part of the key: `cmk_<prefix>_…`, and `key:<prefix>` in the audit log. */
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** The answer to creating a key: the only time its secret is shown. */
+export interface CreatedApiKey extends ApiKey {
+  readonly secret: string;
+}
+
+export interface AuditEvent {
+  readonly id: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly createdAt: string;
+}
+
+export interface CheckRequest {
+  readonly origin: string;
+  readonly method: string;
+  readonly requestHeaders?: readonly string[];
+  readonly credentials?: boolean;
+  readonly privateNetwork?: boolean;
+}
+
+/** What the gateway would answer to such a request, and why. */
+export interface CheckResult {
+  readonly allowed: boolean;
+  readonly kind: 'preflight' | 'actual';
+  readonly mode: PolicyMode;
+  /** Refused with 403 by the gateway (refused in enforce mode). */
+  readonly blocked: boolean;
+  readonly matchedRule?: { readonly id?: string; readonly kind: OriginRuleKind; readonly value: string };
+  readonly reasons: readonly string[];
+  /** Lower-case header names, `vary` included. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly warnings: readonly string[];
+  readonly policyVersion: number;
+}

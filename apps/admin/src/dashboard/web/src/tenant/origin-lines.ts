@@ -1,0 +1,39 @@
+import type { OriginRule, OriginRuleInput } from '../api/types.js';
+
+/** One non-empty line of the bulk editor, with its 1-based line number. */
+export interface OriginLine {
+  readonly line: number;
+  readonly input: OriginRuleInput;
+  readonly text: string;
+}
+
+/**
+ * The bulk editor's text: one rule per line; blank lines and `#` comments are skipped. A line
+ * starting with `^` is a regular expression (the API only takes anchored ones); anything else
+ * is an origin, a wildcard origin or `*`.
+ */
+export function parseOriginLines(text: string): OriginLine[] {
+  const lines: OriginLine[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const value = raw.trim();
+    if (value === '' || value.startsWith('#')) return;
+    lines.push({
+      line: index + 1,
+      text: value,
+      input: value.startsWith('^') ? { pattern: value, type: 'regex' } : { origin: value },
+    });
+  });
+  return lines;
+}
+
+/** The current rules as editor text, so a bulk edit starts from what is stored. */
+export function formatOriginLines(rules: readonly OriginRule[]): string {
+  return rules.map((rule) => rule.value).join('\n');
+}
+
+export const KIND_LABELS: Record<OriginRule['kind'], string> = {
+  exact: 'exact',
+  wildcard: 'wildcard',
+  regex: 'regex',
+  any: 'any origin',
+};
