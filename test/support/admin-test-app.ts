@@ -31,7 +31,10 @@ export interface AdminTestApp {
 /** Starts the admin app, as production builds it, on a fresh migrated database. */
 export async function startAdminTestApp(): Promise<AdminTestApp> {
   const db = await createTestDatabase();
-  const app = await createAdminApp(loadAdminConfig({ DATABASE_URL: db.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN }), testLogger());
+  const app = await createAdminApp(
+    loadAdminConfig({ DATABASE_URL: db.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN }),
+    testLogger(),
+  );
   const fastify = app.getHttpAdapter().getInstance();
   return {
     app,

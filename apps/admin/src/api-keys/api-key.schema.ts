@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** `POST /tenants/{slug}/api-keys`. */
 export const createApiKeySchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').meta({ description: 'What the key is for', example: 'CI deploy' }),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .meta({ description: 'What the key is for', example: 'CI deploy' }),
   })
   .meta({ id: 'CreateApiKey' });
 
@@ -15,7 +20,12 @@ export const apiKeyView = z
   .object({
     id: z.uuid().meta({ example: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a' }),
     name: z.string().meta({ example: 'CI deploy' }),
-    prefix: z.string().meta({ description: 'Public part of the key, the `<prefix>` in `cmk_<prefix>_…` and in audit actors', example: '9f86d081884c7d65' }),
+    prefix: z
+      .string()
+      .meta({
+        description: 'Public part of the key, the `<prefix>` in `cmk_<prefix>_…` and in audit actors',
+        example: '9f86d081884c7d65',
+      }),
     createdAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
     revokedAt: z.iso.datetime().nullable().meta({ example: null }),
   })

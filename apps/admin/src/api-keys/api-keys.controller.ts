@@ -6,7 +6,12 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { ApiProblems, schemaRef } from '../docs/api-schemas.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
-import { type ApiKeyView, type CreateApiKeyInput, createApiKeySchema, type CreatedApiKeyView } from './api-key.schema.js';
+import {
+  type ApiKeyView,
+  type CreateApiKeyInput,
+  createApiKeySchema,
+  type CreatedApiKeyView,
+} from './api-key.schema.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 /** `/api/v1/tenants/{slug}/api-keys`: keys that may manage this tenant only. */
@@ -42,7 +47,11 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke a key: it stops working at once' })
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiProblems(404)
-  revoke(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Param('id') id: string): Promise<void> {
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+  ): Promise<void> {
     return this.keys.revoke(principal.actor, slug, id);
   }
 }

@@ -33,7 +33,11 @@ describe(ApiKeysController.name, () => {
       try {
         const { rows } = await client.query('SELECT * FROM api_keys WHERE id = $1', [key.id]);
         const secret = key.secret.split('_').slice(2).join('_');
-        expect(rows[0]).toMatchObject({ scope: 'tenant', prefix: key.prefix, secret_hash: createHash('sha256').update(secret).digest('hex') });
+        expect(rows[0]).toMatchObject({
+          scope: 'tenant',
+          prefix: key.prefix,
+          secret_hash: createHash('sha256').update(secret).digest('hex'),
+        });
         expect(JSON.stringify(rows[0])).not.toContain(secret);
       } finally {
         await client.end();
@@ -61,7 +65,10 @@ describe(ApiKeysController.name, () => {
     });
 
     it('answers 404 for an unknown tenant', async () => {
-      expect((await api.request({ method: 'POST', url: '/api/v1/tenants/nobody-here/api-keys', body: { name: 'k' } })).statusCode).toBe(404);
+      expect(
+        (await api.request({ method: 'POST', url: '/api/v1/tenants/nobody-here/api-keys', body: { name: 'k' } }))
+          .statusCode,
+      ).toBe(404);
     });
   });
 
@@ -101,7 +108,9 @@ describe(ApiKeysController.name, () => {
       const response = await api.request({ method: 'DELETE', url: `${url()}/${theirs.id}` });
 
       expect(response.statusCode).toBe(404);
-      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}`, token: theirs.secret })).statusCode).toBe(200);
+      expect(
+        (await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}`, token: theirs.secret })).statusCode,
+      ).toBe(200);
     });
   });
 });

@@ -15,7 +15,10 @@ export class ApiKeysRepository {
 
   /** The tenant's keys, revoked ones included (with `revokedAt`), oldest first. */
   async list(tenant: TenantRef): Promise<ApiKeyView[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await this.prisma.apiKey.findMany({
+      where: { tenantId: tenant.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     return rows.map(toView);
   }
 

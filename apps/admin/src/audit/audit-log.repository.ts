@@ -64,5 +64,7 @@ export class AuditLogRepository {
 
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   // Views hold only JSON values (dates already as ISO strings); the round trip drops undefined.
-  return value === null || value === undefined ? Prisma.DbNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+  return value === null || value === undefined
+    ? Prisma.DbNull
+    : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 }

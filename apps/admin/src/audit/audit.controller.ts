@@ -21,8 +21,18 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: 'The tenant’s audit trail, newest first' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT }, description: `Capped at ${MAX_PAGE_LIMIT}` })
-  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: '`nextCursor` of the previous page' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT },
+    description: `Capped at ${MAX_PAGE_LIMIT}`,
+  })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    schema: { type: 'string' },
+    description: '`nextCursor` of the previous page',
+  })
   @ApiOkResponse({ schema: schemaRef('AuditEventPage') })
   @ApiProblems(400, 404)
   async list(

@@ -26,7 +26,13 @@ describe(AuditController.name, () => {
 
       expect(response.statusCode).toBe(200);
       const { items } = auditEventPageView.parse(response.json());
-      expect(items.map((e) => e.action)).toEqual(['api-key.created', 'origin.removed', 'origin.added', 'tenant.updated', 'tenant.created']);
+      expect(items.map((e) => e.action)).toEqual([
+        'api-key.created',
+        'origin.removed',
+        'origin.added',
+        'tenant.updated',
+        'tenant.created',
+      ]);
       expect(items.every((e) => e.actor === 'root' && e.tenantSlug === slug)).toBe(true);
       const [keyCreated, removed, added, updated, created] = items;
       expect(created).toMatchObject({ before: null, after: { slug, name: 'Before' } });
@@ -46,7 +52,9 @@ describe(AuditController.name, () => {
       let cursor: string | null = null;
       do {
         const query: string = cursor === null ? '' : `&cursor=${cursor}`;
-        const page = auditEventPageView.parse((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit?limit=2${query}` })).json());
+        const page = auditEventPageView.parse(
+          (await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit?limit=2${query}` })).json(),
+        );
         pages.push(page.items.map((e) => (e.after as { value?: string }).value ?? e.action));
         cursor = page.nextCursor;
       } while (cursor !== null);

@@ -21,7 +21,15 @@ interface RouteCase {
   readonly body?: () => unknown;
 }
 
-const POLICY = { allowedMethods: ['GET'], allowedHeaders: [], exposedHeaders: [], allowCredentials: false, maxAge: 60, allowPrivateNetwork: false, mode: 'enforce' };
+const POLICY = {
+  allowedMethods: ['GET'],
+  allowedHeaders: [],
+  exposedHeaders: [],
+  allowCredentials: false,
+  maxAge: 60,
+  allowPrivateNetwork: false,
+  mode: 'enforce',
+};
 
 // Every /api/v1 route and who may call it; the first test checks this table against the router,
 // so a new route cannot be added without deciding (and testing) its access.
@@ -35,14 +43,29 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'PUT', url: '/api/v1/tenants/:slug/policy', access: 'tenant', body: () => ({ ...POLICY, version: 1 }) },
   { method: 'PATCH', url: '/api/v1/tenants/:slug/policy', access: 'tenant', body: () => ({ maxAge: 30, version: 1 }) },
   { method: 'GET', url: '/api/v1/tenants/:slug/origins', access: 'tenant' },
-  { method: 'POST', url: '/api/v1/tenants/:slug/origins', access: 'tenant', body: () => ({ origin: 'https://new.example.com' }) },
-  { method: 'PUT', url: '/api/v1/tenants/:slug/origins', access: 'tenant', body: () => ({ origins: [{ origin: 'https://put.example.com' }] }) },
+  {
+    method: 'POST',
+    url: '/api/v1/tenants/:slug/origins',
+    access: 'tenant',
+    body: () => ({ origin: 'https://new.example.com' }),
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/tenants/:slug/origins',
+    access: 'tenant',
+    body: () => ({ origins: [{ origin: 'https://put.example.com' }] }),
+  },
   { method: 'DELETE', url: '/api/v1/tenants/:slug/origins/:id', access: 'tenant' },
   { method: 'GET', url: '/api/v1/tenants/:slug/api-keys', access: 'tenant' },
   { method: 'POST', url: '/api/v1/tenants/:slug/api-keys', access: 'tenant', body: () => ({ name: 'another' }) },
   { method: 'DELETE', url: '/api/v1/tenants/:slug/api-keys/:id', access: 'tenant' },
   { method: 'GET', url: '/api/v1/tenants/:slug/audit', access: 'tenant' },
-  { method: 'POST', url: '/api/v1/tenants/:slug/check', access: 'tenant', body: () => ({ origin: 'https://a.example.com', method: 'GET' }) },
+  {
+    method: 'POST',
+    url: '/api/v1/tenants/:slug/check',
+    access: 'tenant',
+    body: () => ({ origin: 'https://a.example.com', method: 'GET' }),
+  },
 ];
 
 function resolve(url: string, slug: string, fixture: Fixture): string {
@@ -91,7 +114,11 @@ describe(ApiAuthGuard.name, () => {
       ownKey = (await createApiKey(api, slug, 'own')).secret;
       otherKey = (await createApiKey(api, other.slug, 'other')).secret;
       const spare = await createApiKey(api, slug, 'spare');
-      const origin = await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body: { origin: 'https://old.example.com' } });
+      const origin = await api.request({
+        method: 'POST',
+        url: `/api/v1/tenants/${slug}/origins`,
+        body: { origin: 'https://old.example.com' },
+      });
       fixture = { slug, originId: origin.json().id, spareKeyId: spare.id };
     });
 
@@ -124,16 +151,19 @@ describe(ApiAuthGuard.name, () => {
       expect((await call(otherKey, 'no-such-tenant')).statusCode).toBe(403);
     });
 
-    it(route.access === 'tenant' ? 'serves the tenant’s own key' : 'refuses the tenant’s own key with 403', async () => {
-      const response = await call(ownKey);
+    it(
+      route.access === 'tenant' ? 'serves the tenant’s own key' : 'refuses the tenant’s own key with 403',
+      async () => {
+        const response = await call(ownKey);
 
-      if (route.access === 'tenant') {
-        expect(response.statusCode).toBeGreaterThanOrEqual(200);
-        expect(response.statusCode).toBeLessThan(300);
-      } else {
-        expect(response.statusCode).toBe(403);
-      }
-    });
+        if (route.access === 'tenant') {
+          expect(response.statusCode).toBeGreaterThanOrEqual(200);
+          expect(response.statusCode).toBeLessThan(300);
+        } else {
+          expect(response.statusCode).toBe(403);
+        }
+      },
+    );
 
     it('serves the root token', async () => {
       const response = await call(undefined);
@@ -148,11 +178,22 @@ describe(ApiAuthGuard.name, () => {
     it('stops a revoked key at once', async () => {
       const { slug } = await createTenant(api);
       const key = await createApiKey(api, slug);
-      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: key.secret })).statusCode).toBe(200);
+      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: key.secret })).statusCode).toBe(
+        200,
+      );
 
       await api.request({ method: 'DELETE', url: `/api/v1/tenants/${slug}/api-keys/${key.id}` });
 
-      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: key.secret, remoteAddress: '192.0.2.77' })).statusCode).toBe(401);
+      expect(
+        (
+          await api.request({
+            method: 'GET',
+            url: `/api/v1/tenants/${slug}`,
+            token: key.secret,
+            remoteAddress: '192.0.2.77',
+          })
+        ).statusCode,
+      ).toBe(401);
     });
 
     it('refuses a key whose secret does not match its prefix', async () => {
@@ -160,14 +201,28 @@ describe(ApiAuthGuard.name, () => {
       const key = await createApiKey(api, slug);
       const forged = `cmk_${key.prefix}_${'B'.repeat(43)}`;
 
-      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: forged, remoteAddress: '192.0.2.78' })).statusCode).toBe(401);
+      expect(
+        (
+          await api.request({
+            method: 'GET',
+            url: `/api/v1/tenants/${slug}`,
+            token: forged,
+            remoteAddress: '192.0.2.78',
+          })
+        ).statusCode,
+      ).toBe(401);
     });
 
     it('records the key as the actor of its changes', async () => {
       const { slug } = await createTenant(api);
       const key = await createApiKey(api, slug);
 
-      await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body: { origin: 'https://by-key.example.com' }, token: key.secret });
+      await api.request({
+        method: 'POST',
+        url: `/api/v1/tenants/${slug}/origins`,
+        body: { origin: 'https://by-key.example.com' },
+        token: key.secret,
+      });
 
       const audit = await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit?limit=1` });
       expect(audit.json().items[0]).toMatchObject({ actor: `key:${key.prefix}`, action: 'origin.added' });
@@ -178,7 +233,9 @@ describe(ApiAuthGuard.name, () => {
     it(`blocks an address after ${MAX_AUTH_FAILURES} failures with 429 and Retry-After, even for a valid token`, async () => {
       const remoteAddress = '203.0.113.9';
       for (let i = 0; i < MAX_AUTH_FAILURES; i++) {
-        expect((await api.request({ method: 'GET', url: '/api/v1/tenants', token: `wrong-${i}`, remoteAddress })).statusCode).toBe(401);
+        expect(
+          (await api.request({ method: 'GET', url: '/api/v1/tenants', token: `wrong-${i}`, remoteAddress })).statusCode,
+        ).toBe(401);
       }
 
       const blocked = await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress });
@@ -193,13 +250,20 @@ describe(ApiAuthGuard.name, () => {
 
     it('does not count requests without a token', async () => {
       const remoteAddress = '203.0.113.11';
-      for (let i = 0; i < MAX_AUTH_FAILURES + 2; i++) await api.request({ method: 'GET', url: '/api/v1/tenants', token: null, remoteAddress });
+      for (let i = 0; i < MAX_AUTH_FAILURES + 2; i++)
+        await api.request({ method: 'GET', url: '/api/v1/tenants', token: null, remoteAddress });
 
       expect((await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress })).statusCode).toBe(200);
     });
 
     it('refuses a header that is not Bearer with 401', async () => {
-      const response = await api.request({ method: 'GET', url: '/api/v1/tenants', token: null, headers: { authorization: 'Basic dXNlcjpwYXNz' }, remoteAddress: '203.0.113.12' });
+      const response = await api.request({
+        method: 'GET',
+        url: '/api/v1/tenants',
+        token: null,
+        headers: { authorization: 'Basic dXNlcjpwYXNz' },
+        remoteAddress: '203.0.113.12',
+      });
 
       expect(response.statusCode).toBe(401);
       expect(response.json().detail).toBe('the Authorization header must be "Bearer <token>"');

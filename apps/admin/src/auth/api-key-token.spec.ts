@@ -16,7 +16,13 @@ describe(generateApiKey.name, () => {
 });
 
 describe(parseApiKeyToken.name, () => {
-  it.each(['', 'cmk_', 'cmk_XYZ_abc', `cmk_0123456789abcdef_${'a'.repeat(42)}`, `xyz_0123456789abcdef_${'a'.repeat(43)}`])('refuses %j', (token) => {
+  it.each([
+    '',
+    'cmk_',
+    'cmk_XYZ_abc',
+    `cmk_0123456789abcdef_${'a'.repeat(42)}`,
+    `xyz_0123456789abcdef_${'a'.repeat(43)}`,
+  ])('refuses %j', (token) => {
     expect(parseApiKeyToken(token)).toBeNull();
   });
 });

@@ -24,7 +24,13 @@ export class ApiKeyAuthenticator {
     if (parsed === null) return null;
     const key = await this.prisma.apiKey.findUnique({
       where: { prefix: parsed.prefix },
-      select: { id: true, scope: true, secretHash: true, revokedAt: true, tenant: { select: { id: true, slug: true } } },
+      select: {
+        id: true,
+        scope: true,
+        secretHash: true,
+        revokedAt: true,
+        tenant: { select: { id: true, slug: true } },
+      },
     });
     if (key === null || key.revokedAt !== null || !secretMatches(parsed.secret, key.secretHash)) return null;
     const actor = `key:${parsed.prefix}`;

@@ -21,13 +21,18 @@ export class CheckController {
   @ApiBody({
     schema: schemaRef('CheckRequest'),
     examples: {
-      preflight: { value: { origin: 'https://a.example.com', method: 'PUT', requestHeaders: ['Content-Type'], credentials: true } },
+      preflight: {
+        value: { origin: 'https://a.example.com', method: 'PUT', requestHeaders: ['Content-Type'], credentials: true },
+      },
       simple: { value: { origin: 'https://a.example.com', method: 'GET' } },
     },
   })
   @ApiOkResponse({ schema: schemaRef('CheckResult') })
   @ApiProblems(400, 404, 413, 415)
-  check(@Param('slug') slug: string, @Body(new ZodValidationPipe(checkRequestSchema)) body: CheckRequest): Promise<CheckResult> {
+  check(
+    @Param('slug') slug: string,
+    @Body(new ZodValidationPipe(checkRequestSchema)) body: CheckRequest,
+  ): Promise<CheckResult> {
     return this.checks.check(slug, body);
   }
 }

@@ -17,7 +17,11 @@ describe(CheckController.name, () => {
     return checkResultView.parse(response.json());
   };
   const patchPolicy = async (patch: object) => {
-    const response = await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}/policy`, body: { ...patch, version } });
+    const response = await api.request({
+      method: 'PATCH',
+      url: `/api/v1/tenants/${slug}/policy`,
+      body: { ...patch, version },
+    });
     version = response.json().version;
   };
 
@@ -50,14 +54,27 @@ describe(CheckController.name, () => {
     it('decides the preflight of a method that needs one and names the method refused', async () => {
       const result = await check({ origin: 'https://a.example.com', method: 'PUT' });
 
-      expect(result).toMatchObject({ allowed: false, kind: 'preflight', blocked: true, matchedRule: { value: 'https://*.example.com' } });
+      expect(result).toMatchObject({
+        allowed: false,
+        kind: 'preflight',
+        blocked: true,
+        matchedRule: { value: 'https://*.example.com' },
+      });
       expect(result.reasons).toContain('method PUT is not in allowedMethods');
       expect(Object.keys(result.headers)).toEqual(['vary']);
     });
 
     it('names each request header refused, from a list or a comma-separated string', async () => {
-      const fromList = await check({ origin: 'https://a.example.com', method: 'POST', requestHeaders: ['Content-Type', 'X-Trace'] });
-      const fromString = await check({ origin: 'https://a.example.com', method: 'POST', requestHeaders: 'content-type, x-trace' });
+      const fromList = await check({
+        origin: 'https://a.example.com',
+        method: 'POST',
+        requestHeaders: ['Content-Type', 'X-Trace'],
+      });
+      const fromString = await check({
+        origin: 'https://a.example.com',
+        method: 'POST',
+        requestHeaders: 'content-type, x-trace',
+      });
 
       for (const result of [fromList, fromString]) {
         expect(result.allowed).toBe(false);
@@ -86,7 +103,12 @@ describe(CheckController.name, () => {
     it('allows a credentialed preflight once credentials are allowed', async () => {
       await patchPolicy({ allowCredentials: true, allowedMethods: ['GET', 'PUT'] });
 
-      const result = await check({ origin: 'https://a.example.com', method: 'PUT', requestHeaders: ['Content-Type'], credentials: true });
+      const result = await check({
+        origin: 'https://a.example.com',
+        method: 'PUT',
+        requestHeaders: ['Content-Type'],
+        credentials: true,
+      });
 
       expect(result).toMatchObject({ allowed: true, kind: 'preflight', policyVersion: 2 });
       expect(result.headers).toMatchObject({
@@ -115,7 +137,11 @@ describe(CheckController.name, () => {
     it.each([
       [{ method: 'GET' }, 'origin', 'is required'],
       [{ origin: 'https://a.example.com', method: 'BAD METHOD' }, 'method', 'is not a valid HTTP method'],
-      [{ origin: 'https://a.example.com', method: 'GET', requestHeaders: 5 }, 'requestHeaders', 'must be a list of header names or a comma-separated string'],
+      [
+        { origin: 'https://a.example.com', method: 'GET', requestHeaders: 5 },
+        'requestHeaders',
+        'must be a list of header names or a comma-separated string',
+      ],
       [{ origin: 'https://a.example.com', method: 'GET', credentials: 'yes' }, 'credentials', 'must be true or false'],
     ])('refuses %j naming %s', async (body, field, reason) => {
       const response = await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/check`, body });
@@ -125,7 +151,11 @@ describe(CheckController.name, () => {
     });
 
     it('answers 404 for an unknown tenant', async () => {
-      const response = await api.request({ method: 'POST', url: '/api/v1/tenants/nobody-here/check', body: { origin: 'https://a.example.com', method: 'GET' } });
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants/nobody-here/check',
+        body: { origin: 'https://a.example.com', method: 'GET' },
+      });
 
       expect(response.statusCode).toBe(404);
     });
@@ -144,26 +174,39 @@ describe(CheckController.name, () => {
     it.each([
       ['an allowed simple request', { origin: 'https://a.example.com', method: 'GET' }],
       ['a refused origin', { origin: 'https://evil.example.org', method: 'GET' }],
-      ['an allowed preflight', { origin: 'https://a.example.com', method: 'POST', requestHeaders: ['Content-Type'], preflight: true }],
+      [
+        'an allowed preflight',
+        { origin: 'https://a.example.com', method: 'POST', requestHeaders: ['Content-Type'], preflight: true },
+      ],
       ['a refused preflight', { origin: 'https://a.example.com', method: 'DELETE' }],
-    ])('gives the gateway’s answer to %s', async (_name, body: { origin: string; method: string; requestHeaders?: string[]; preflight?: boolean }) => {
-      const result = await check(body);
-      const preflight = result.kind === 'preflight';
+    ])(
+      'gives the gateway’s answer to %s',
+      async (_name, body: { origin: string; method: string; requestHeaders?: string[]; preflight?: boolean }) => {
+        const result = await check(body);
+        const preflight = result.kind === 'preflight';
 
-      const served = await gateway.getHttpAdapter().getInstance().inject({
-        method: preflight ? 'OPTIONS' : (body.method as 'GET'),
-        url: `/t/${slug}/echo`,
-        headers: {
-          origin: body.origin,
-          ...(preflight ? { 'access-control-request-method': body.method } : {}),
-          ...(preflight && body.requestHeaders ? { 'access-control-request-headers': body.requestHeaders.join(', ') } : {}),
-        },
-      });
+        const served = await gateway
+          .getHttpAdapter()
+          .getInstance()
+          .inject({
+            method: preflight ? 'OPTIONS' : (body.method as 'GET'),
+            url: `/t/${slug}/echo`,
+            headers: {
+              origin: body.origin,
+              ...(preflight ? { 'access-control-request-method': body.method } : {}),
+              ...(preflight && body.requestHeaders
+                ? { 'access-control-request-headers': body.requestHeaders.join(', ') }
+                : {}),
+            },
+          });
 
-      const corsHeaders = Object.fromEntries(Object.entries(served.headers).filter(([name]) => name.startsWith('access-control-')));
-      const { vary: _vary, ...expected } = result.headers;
-      expect(corsHeaders).toEqual(expected);
-      expect(served.statusCode === 403).toBe(result.blocked);
-    });
+        const corsHeaders = Object.fromEntries(
+          Object.entries(served.headers).filter(([name]) => name.startsWith('access-control-')),
+        );
+        const { vary: _vary, ...expected } = result.headers;
+        expect(corsHeaders).toEqual(expected);
+        expect(served.statusCode === 403).toBe(result.blocked);
+      },
+    );
   });
 });

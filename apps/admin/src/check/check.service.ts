@@ -25,7 +25,9 @@ export class CheckService {
     if (tenant === null) throw tenantNotFound(slug);
     const compiled = compilePolicy(tenant.policy);
     const method = normaliseMethod(input.method);
-    const headerNames = (Array.isArray(input.requestHeaders) ? input.requestHeaders : (input.requestHeaders ?? '').split(','))
+    const headerNames = (
+      Array.isArray(input.requestHeaders) ? input.requestHeaders : (input.requestHeaders ?? '').split(',')
+    )
       .map((name) => name.trim())
       .filter((name) => name !== '');
     const preflight = input.preflight ?? needsPreflight(method, headerNames);
@@ -46,7 +48,9 @@ export class CheckService {
     // Access-Control-Allow-Credentials is missing: https://fetch.spec.whatwg.org/#cors-check
     if (input.credentials === true && !compiled.allowCredentials) {
       allowed = false;
-      reasons.push('the request carries credentials but the policy does not allow credentials (allowCredentials is false): the browser would refuse the response');
+      reasons.push(
+        'the request carries credentials but the policy does not allow credentials (allowCredentials is false): the browser would refuse the response',
+      );
     }
     const headers: Record<string, string> = Object.fromEntries(decision.headers);
     headers.vary = decision.vary;
@@ -57,7 +61,13 @@ export class CheckService {
       blocked: decision.block,
       ...(decision.matchedRule === undefined
         ? {}
-        : { matchedRule: { ...(decision.matchedRule.id === undefined ? {} : { id: decision.matchedRule.id }), kind: decision.matchedRule.kind, value: decision.matchedRule.value } }),
+        : {
+            matchedRule: {
+              ...(decision.matchedRule.id === undefined ? {} : { id: decision.matchedRule.id }),
+              kind: decision.matchedRule.kind,
+              value: decision.matchedRule.value,
+            },
+          }),
       reasons,
       headers,
       warnings: [...compiled.warnings],
@@ -72,5 +82,8 @@ export class CheckService {
  * caller lists only non-safelisted headers; the few always passed are left out.
  */
 function needsPreflight(method: string, headerNames: readonly string[]): boolean {
-  return !SAFELISTED_METHODS.has(method) || headerNames.some((name) => !ALWAYS_ALLOWED_REQUEST_HEADERS.has(name.toLowerCase()));
+  return (
+    !SAFELISTED_METHODS.has(method) ||
+    headerNames.some((name) => !ALWAYS_ALLOWED_REQUEST_HEADERS.has(name.toLowerCase()))
+  );
 }

@@ -7,6 +7,10 @@ import { ADMIN_CONFIG } from './admin-config.token.js';
 @Module({})
 export class AdminConfigModule {
   static forRoot(config: AdminConfig): DynamicModule {
-    return { module: AdminConfigModule, providers: [{ provide: ADMIN_CONFIG, useValue: config }], exports: [ADMIN_CONFIG] };
+    return {
+      module: AdminConfigModule,
+      providers: [{ provide: ADMIN_CONFIG, useValue: config }],
+      exports: [ADMIN_CONFIG],
+    };
   }
 }

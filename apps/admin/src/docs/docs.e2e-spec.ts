@@ -28,7 +28,9 @@ describe(DocsController.name, () => {
       const routes = registeredRoutes(api.app.getHttpAdapter().getInstance()).map(
         (route) => `${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`,
       );
-      const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+      const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      );
       const undocumented = routes.filter((route) => !documented.includes(route));
 
       expect(routes.filter((route) => route.includes('/api/')).length).toBeGreaterThan(15);
@@ -40,7 +42,9 @@ describe(DocsController.name, () => {
     });
 
     it('resolves every schema reference', () => {
-      const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+      const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+        (m) => m[1]!,
+      );
 
       expect(refs.length).toBeGreaterThan(20);
       for (const ref of new Set(refs)) expect(Object.keys(document.components.schemas)).toContain(ref);
@@ -51,9 +55,15 @@ describe(DocsController.name, () => {
         for (const [method, operation] of Object.entries(item)) {
           const where = `${method.toUpperCase()} ${path}`;
           expect([where, operation.security]).toEqual([where, [{ bearer: [] }]]);
-          expect([where, Object.keys(operation.responses)]).toEqual([where, expect.arrayContaining(['401', '403', '429'])]);
+          expect([where, Object.keys(operation.responses)]).toEqual([
+            where,
+            expect.arrayContaining(['401', '403', '429']),
+          ]);
           if (operation.requestBody !== undefined) {
-            expect([where, Object.keys(operation.requestBody.content['application/json']?.examples ?? {}).length > 0]).toEqual([where, true]);
+            expect([
+              where,
+              Object.keys(operation.requestBody.content['application/json']?.examples ?? {}).length > 0,
+            ]).toEqual([where, true]);
           }
         }
       }

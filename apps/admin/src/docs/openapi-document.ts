@@ -58,7 +58,8 @@ export class OpenApiDocument {
   }
 
   get(): OpenAPIObject {
-    if (this.document === undefined) throw new Error('the OpenAPI document was not built: call build(app) after creating the app');
+    if (this.document === undefined)
+      throw new Error('the OpenAPI document was not built: call build(app) after creating the app');
     return this.document;
   }
 }

@@ -25,7 +25,10 @@ export const originRuleInputSchema = z
       .string()
       .max(MAX_ORIGIN_LENGTH, `must be at most ${MAX_ORIGIN_LENGTH} characters`)
       .optional()
-      .meta({ description: 'An anchored regular expression over the lower-case origin', example: '^https://app-[a-z0-9]+\\.example\\.com$' }),
+      .meta({
+        description: 'An anchored regular expression over the lower-case origin',
+        example: '^https://app-[a-z0-9]+\\.example\\.com$',
+      }),
     type: z.literal('regex', 'must be "regex"').optional(),
   })
   .superRefine((rule, ctx) => {
@@ -39,7 +42,9 @@ export const originRuleInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['type'], message: 'goes only with a pattern' });
     }
   })
-  .transform((rule): OriginRuleInput => (rule.pattern !== undefined ? { pattern: rule.pattern, type: 'regex' } : { origin: rule.origin ?? '' }))
+  .transform((rule): OriginRuleInput =>
+    rule.pattern !== undefined ? { pattern: rule.pattern, type: 'regex' } : { origin: rule.origin ?? '' },
+  )
   .meta({ id: 'OriginRuleInput', description: '`{"origin": …}` or `{"pattern": …, "type": "regex"}`' });
 
 /** `PUT /tenants/{slug}/origins`. */
@@ -48,7 +53,10 @@ export const replaceOriginsSchema = z
     origins: z
       .array(originRuleInputSchema)
       .max(MAX_ORIGINS, `must have at most ${MAX_ORIGINS} entries`)
-      .refine((rules) => rules.filter((rule) => 'pattern' in rule).length <= MAX_REGEX_RULES, `must have at most ${MAX_REGEX_RULES} regex rules`),
+      .refine(
+        (rules) => rules.filter((rule) => 'pattern' in rule).length <= MAX_REGEX_RULES,
+        `must have at most ${MAX_REGEX_RULES} regex rules`,
+      ),
   })
   .meta({ id: 'ReplaceOrigins' });
 

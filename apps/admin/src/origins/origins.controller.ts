@@ -7,7 +7,12 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { ApiProblems, schemaRef } from '../docs/api-schemas.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
-import { originRuleInputSchema, type OriginRuleView, type ReplaceOriginsInput, replaceOriginsSchema } from './origin.schema.js';
+import {
+  originRuleInputSchema,
+  type OriginRuleView,
+  type ReplaceOriginsInput,
+  replaceOriginsSchema,
+} from './origin.schema.js';
 import { OriginsService } from './origins.service.js';
 
 /** `/api/v1/tenants/{slug}/origins`: the origins allowed cross-origin access. */
@@ -50,7 +55,11 @@ export class OriginsController {
   @ApiOperation({ summary: 'Replace the whole list atomically: all rules valid or nothing changes' })
   @ApiBody({
     schema: schemaRef('ReplaceOrigins'),
-    examples: { list: { value: { origins: [{ origin: 'https://app.example.com' }, { origin: 'https://*.staging.example.com' }] } } },
+    examples: {
+      list: {
+        value: { origins: [{ origin: 'https://app.example.com' }, { origin: 'https://*.staging.example.com' }] },
+      },
+    },
   })
   @ApiOkResponse({ schema: schemaRef('OriginRuleList') })
   @ApiProblems(400, 404, 413, 415)
@@ -67,7 +76,11 @@ export class OriginsController {
   @ApiOperation({ summary: 'Remove one origin rule' })
   @ApiResponse({ status: 204, description: 'Removed' })
   @ApiProblems(404)
-  remove(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Param('id') id: string): Promise<void> {
+  remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+  ): Promise<void> {
     return this.origins.remove(principal.actor, slug, id);
   }
 }

@@ -9,7 +9,11 @@ describe(OriginsController.name, () => {
   let api: AdminTestApp;
   let slug: string;
   const url = () => `/api/v1/tenants/${slug}/origins`;
-  const values = async () => (await api.request({ method: 'GET', url: url() })).json().items.map((o: { value: string }) => o.value).sort();
+  const values = async () =>
+    (await api.request({ method: 'GET', url: url() }))
+      .json()
+      .items.map((o: { value: string }) => o.value)
+      .sort();
 
   beforeAll(async () => {
     api = await startAdminTestApp();
@@ -62,7 +66,11 @@ describe(OriginsController.name, () => {
     it('refuses a duplicate (after normalisation) with 409', async () => {
       await addOrigins(api, slug, 'https://app.example.com');
 
-      const response = await api.request({ method: 'POST', url: url(), body: { origin: 'https://APP.example.com:443' } });
+      const response = await api.request({
+        method: 'POST',
+        url: url(),
+        body: { origin: 'https://APP.example.com:443' },
+      });
 
       expect(response.statusCode).toBe(409);
       expect(response.json().detail).toBe('origin rule https://app.example.com is already allowed');
@@ -95,7 +103,11 @@ describe(OriginsController.name, () => {
       [{ origin: 5 }, 'origin', 'must be a string'],
       [{ pattern: '^https://a\\.example\\.com$' }, 'type', 'must be "regex" when a pattern is sent'],
       [{ pattern: '^https://a\\.example\\.com$', type: 'glob' }, 'type', 'must be "regex"'],
-      [{ origin: 'https://a.example.com', pattern: '^x$', type: 'regex' }, 'pattern', 'send either origin or pattern, not both'],
+      [
+        { origin: 'https://a.example.com', pattern: '^x$', type: 'regex' },
+        'pattern',
+        'send either origin or pattern, not both',
+      ],
     ])('refuses the shape %j naming %s', async (body, field, reason) => {
       const response = await api.request({ method: 'POST', url: url(), body });
 
@@ -112,20 +124,32 @@ describe(OriginsController.name, () => {
       // engine fed this pattern would hang instead.
       expect(performance.now() - started).toBeLessThan(1500);
       expect(response.statusCode).toBe(400);
-      expect(response.json().invalidFields).toEqual([{ field: 'pattern', reason: expect.stringMatching(/backtrack|match/) }]);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'pattern', reason: expect.stringMatching(/backtrack|match/) },
+      ]);
     });
 
     it('refuses * while credentials are allowed', async () => {
-      await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}/policy`, body: { allowCredentials: true, version: 1 } });
+      await api.request({
+        method: 'PATCH',
+        url: `/api/v1/tenants/${slug}/policy`,
+        body: { allowCredentials: true, version: 1 },
+      });
 
       const response = await api.request({ method: 'POST', url: url(), body: { origin: '*' } });
 
       expect(response.statusCode).toBe(400);
-      expect(response.json().invalidFields).toEqual([{ field: 'origin', reason: expect.stringContaining('allowCredentials') }]);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'origin', reason: expect.stringContaining('allowCredentials') },
+      ]);
     });
 
     it('answers 404 for an unknown tenant', async () => {
-      const response = await api.request({ method: 'POST', url: '/api/v1/tenants/nobody-here/origins', body: { origin: 'https://a.example.com' } });
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants/nobody-here/origins',
+        body: { origin: 'https://a.example.com' },
+      });
 
       expect(response.statusCode).toBe(404);
     });
@@ -139,12 +163,22 @@ describe(OriginsController.name, () => {
       const response = await api.request({
         method: 'PUT',
         url: url(),
-        body: { origins: [{ origin: 'https://KEEP.example.com' }, { origin: 'https://*.new.example.com' }, { pattern: '^https://[a-z]+\\.example\\.net$', type: 'regex' }] },
+        body: {
+          origins: [
+            { origin: 'https://KEEP.example.com' },
+            { origin: 'https://*.new.example.com' },
+            { pattern: '^https://[a-z]+\\.example\\.net$', type: 'regex' },
+          ],
+        },
       });
 
       expect(response.statusCode).toBe(200);
       const items = originRuleListView.parse(response.json()).items;
-      expect(items.map((o) => o.value).sort()).toEqual(['^https://[a-z]+\\.example\\.net$', 'https://*.new.example.com', 'https://keep.example.com']);
+      expect(items.map((o) => o.value).sort()).toEqual([
+        '^https://[a-z]+\\.example\\.net$',
+        'https://*.new.example.com',
+        'https://keep.example.com',
+      ]);
       expect(items.find((o) => o.value === 'https://keep.example.com')?.id).toBe(kept.id);
     });
 
@@ -162,7 +196,14 @@ describe(OriginsController.name, () => {
       const response = await api.request({
         method: 'PUT',
         url: url(),
-        body: { origins: [{ origin: 'https://ok.example.com' }, { origin: 'https://bad.example.com/path' }, { origin: 'https://OK.example.com' }, { pattern: 'x' }] },
+        body: {
+          origins: [
+            { origin: 'https://ok.example.com' },
+            { origin: 'https://bad.example.com/path' },
+            { origin: 'https://OK.example.com' },
+            { pattern: 'x' },
+          ],
+        },
       });
 
       expect(response.statusCode).toBe(400);
@@ -170,7 +211,13 @@ describe(OriginsController.name, () => {
       const semantic = await api.request({
         method: 'PUT',
         url: url(),
-        body: { origins: [{ origin: 'https://ok.example.com' }, { origin: 'https://bad.example.com/path' }, { origin: 'https://OK.example.com' }] },
+        body: {
+          origins: [
+            { origin: 'https://ok.example.com' },
+            { origin: 'https://bad.example.com/path' },
+            { origin: 'https://OK.example.com' },
+          ],
+        },
       });
       expect(semantic.statusCode).toBe(400);
       expect(semantic.json().invalidFields).toEqual([
@@ -181,12 +228,22 @@ describe(OriginsController.name, () => {
     });
 
     it('refuses * while credentials are allowed, naming its index', async () => {
-      await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}/policy`, body: { allowCredentials: true, version: 1 } });
+      await api.request({
+        method: 'PATCH',
+        url: `/api/v1/tenants/${slug}/policy`,
+        body: { allowCredentials: true, version: 1 },
+      });
 
-      const response = await api.request({ method: 'PUT', url: url(), body: { origins: [{ origin: 'https://a.example.com' }, { origin: '*' }] } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://a.example.com' }, { origin: '*' }] },
+      });
 
       expect(response.statusCode).toBe(400);
-      expect(response.json().invalidFields).toEqual([{ field: 'origins[1]', reason: expect.stringContaining('allowCredentials') }]);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'origins[1]', reason: expect.stringContaining('allowCredentials') },
+      ]);
     });
 
     it('refuses a body without origins', async () => {
@@ -210,7 +267,11 @@ describe(OriginsController.name, () => {
         const response = await api.request({
           method: 'PUT',
           url: url(),
-          body: { origins: ['https://three.example.com', 'https://four.example.com', 'https://*.five.example.com'].map((origin) => ({ origin })) },
+          body: {
+            origins: ['https://three.example.com', 'https://four.example.com', 'https://*.five.example.com'].map(
+              (origin) => ({ origin }),
+            ),
+          },
         });
         expect(response.statusCode).toBe(200);
         // Notifications arrive after the commit, which the response already waited for; the
@@ -246,12 +307,15 @@ describe(OriginsController.name, () => {
     it('answers 404 for a rule of another tenant, leaving it alone', async () => {
       const other = await createTenant(api);
       await addOrigins(api, other.slug, 'https://other.example.com');
-      const [theirs] = (await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}/origins` })).json().items;
+      const [theirs] = (await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}/origins` })).json()
+        .items;
 
       const response = await api.request({ method: 'DELETE', url: `${url()}/${theirs.id}` });
 
       expect(response.statusCode).toBe(404);
-      expect((await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}/origins` })).json().items).toHaveLength(1);
+      expect(
+        (await api.request({ method: 'GET', url: `/api/v1/tenants/${other.slug}/origins` })).json().items,
+      ).toHaveLength(1);
     });
 
     it('answers 404 for an id that is not a UUID', async () => {

@@ -18,7 +18,10 @@ export class OriginsRepository {
 
   /** The rules in the order they were added, the gateway's matching order for regexes. */
   async list(tenant: TenantRef, db: Db = this.prisma): Promise<OriginRuleView[]> {
-    const rows = await db.originRule.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await db.originRule.findMany({
+      where: { tenantId: tenant.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     return rows.map(toView);
   }
 
@@ -29,7 +32,9 @@ export class OriginsRepository {
 
   /** Adds one rule; 409 when the tenant already has it. */
   async add(tenant: TenantRef, rule: NewOriginRule, db: Db): Promise<OriginRuleView> {
-    const existing = await db.originRule.findUnique({ where: { tenantId_value: { tenantId: tenant.id, value: rule.value } } });
+    const existing = await db.originRule.findUnique({
+      where: { tenantId_value: { tenantId: tenant.id, value: rule.value } },
+    });
     if (existing !== null) throw duplicate(rule.value);
     try {
       return toView(await db.originRule.create({ data: { tenantId: tenant.id, kind: rule.kind, value: rule.value } }));

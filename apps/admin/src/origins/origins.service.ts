@@ -38,12 +38,23 @@ export class OriginsService {
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
-      if (rule.kind === 'any' && policy.allowCredentials) throw DomainError.validation([{ field: 'origin', reason: ANY_WITH_CREDENTIALS }]);
+      if (rule.kind === 'any' && policy.allowCredentials)
+        throw DomainError.validation([{ field: 'origin', reason: ANY_WITH_CREDENTIALS }]);
       if ((await this.origins.count(tenant, tx)) >= MAX_ORIGINS) {
-        throw DomainError.validation([{ field: 'origin', reason: `tenant ${tenant.slug} already has the most origin rules allowed (${MAX_ORIGINS})` }]);
+        throw DomainError.validation([
+          {
+            field: 'origin',
+            reason: `tenant ${tenant.slug} already has the most origin rules allowed (${MAX_ORIGINS})`,
+          },
+        ]);
       }
       if (rule.kind === 'regex' && (await this.origins.count(tenant, tx, 'regex')) >= MAX_REGEX_RULES) {
-        throw DomainError.validation([{ field: 'pattern', reason: `tenant ${tenant.slug} already has the most regex rules allowed (${MAX_REGEX_RULES})` }]);
+        throw DomainError.validation([
+          {
+            field: 'pattern',
+            reason: `tenant ${tenant.slug} already has the most regex rules allowed (${MAX_REGEX_RULES})`,
+          },
+        ]);
       }
       const added = await this.origins.add(tenant, rule, tx);
       await this.audit.record(tenant, { actor, action: 'origin.added', before: null, after: added }, tx);
@@ -62,7 +73,8 @@ export class OriginsService {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
       const any = rules.findIndex((rule) => rule.kind === 'any');
-      if (any !== -1 && policy.allowCredentials) throw DomainError.validation([{ field: `origins[${any}]`, reason: ANY_WITH_CREDENTIALS }]);
+      if (any !== -1 && policy.allowCredentials)
+        throw DomainError.validation([{ field: `origins[${any}]`, reason: ANY_WITH_CREDENTIALS }]);
       const before = await this.origins.list(tenant, tx);
       const after = await this.origins.replace(tenant, rules, tx);
       await this.audit.record(tenant, { actor, action: 'origins.replaced', before, after }, tx);
@@ -93,7 +105,10 @@ function parseAll(inputs: readonly OriginRuleInput[]): NewOriginRule[] {
     }
     const first = firstIndex.get(parsed.rule.value);
     if (first !== undefined) {
-      invalid.push({ field: `origins[${index}]`, reason: `is the same rule as origins[${first}] once normalised: ${parsed.rule.value}` });
+      invalid.push({
+        field: `origins[${index}]`,
+        reason: `is the same rule as origins[${first}] once normalised: ${parsed.rule.value}`,
+      });
       return;
     }
     firstIndex.set(parsed.rule.value, index);

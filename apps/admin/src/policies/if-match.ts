@@ -13,7 +13,10 @@ export function versionPrecondition(ifMatch: string | undefined, bodyVersion: nu
   if (ifMatch === undefined || ifMatch.trim() === '') {
     if (bodyVersion === undefined) {
       throw DomainError.validation([
-        { field: 'version', reason: 'is required: send the version you read, as If-Match: "<version>" or as "version" in the body' },
+        {
+          field: 'version',
+          reason: 'is required: send the version you read, as If-Match: "<version>" or as "version" in the body',
+        },
       ]);
     }
     return { versions: [bodyVersion] };
@@ -25,7 +28,10 @@ export function versionPrecondition(ifMatch: string | undefined, bodyVersion: nu
     // Weak tags never match: If-Match uses the strong comparison (RFC 9110 §8.8.3.2).
     if (tag.startsWith('W/')) continue;
     const match = /^"(\d{1,9})"$/.exec(tag);
-    if (match === null) throw DomainError.validation([{ field: 'If-Match', reason: 'must be an entity tag such as "3", as sent in ETag' }]);
+    if (match === null)
+      throw DomainError.validation([
+        { field: 'If-Match', reason: 'must be an entity tag such as "3", as sent in ETag' },
+      ]);
     versions.push(Number(match[1]));
   }
   if (bodyVersion !== undefined && !versions.includes(bodyVersion)) {

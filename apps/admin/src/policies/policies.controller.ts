@@ -9,7 +9,13 @@ import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { etagOf, versionPrecondition } from './if-match.js';
 import { PoliciesService } from './policies.service.js';
-import { type PatchPolicyInput, patchPolicySchema, type PolicyView, type ReplacePolicyInput, replacePolicySchema } from './policy.schema.js';
+import {
+  type PatchPolicyInput,
+  patchPolicySchema,
+  type PolicyView,
+  type ReplacePolicyInput,
+  replacePolicySchema,
+} from './policy.schema.js';
 
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
@@ -64,13 +70,19 @@ export class PoliciesController {
   ): Promise<PolicyView> {
     const { version, ...fields } = body;
     const precondition = versionPrecondition(ifMatch, version);
-    return withEtag(reply, await this.policies.change(principal.actor, slug, { kind: 'replace', fields }, precondition));
+    return withEtag(
+      reply,
+      await this.policies.change(principal.actor, slug, { kind: 'replace', fields }, precondition),
+    );
   }
 
   @Patch()
   @IF_MATCH
   @ApiOperation({ summary: 'Change some policy fields; increments the version' })
-  @ApiBody({ schema: schemaRef('PatchPolicy'), examples: { reportOnly: { value: { mode: 'report-only', version: 3 } } } })
+  @ApiBody({
+    schema: schemaRef('PatchPolicy'),
+    examples: { reportOnly: { value: { mode: 'report-only', version: 3 } } },
+  })
   @ApiOkResponse({ schema: schemaRef('Policy'), headers: ETAG })
   @ApiProblems(400, 404, 412, 413, 415)
   async patch(
@@ -81,7 +93,10 @@ export class PoliciesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PolicyView> {
     const precondition = versionPrecondition(ifMatch, body.version);
-    return withEtag(reply, await this.policies.change(principal.actor, slug, { kind: 'patch', fields: body }, precondition));
+    return withEtag(
+      reply,
+      await this.policies.change(principal.actor, slug, { kind: 'patch', fields: body }, precondition),
+    );
   }
 }
 

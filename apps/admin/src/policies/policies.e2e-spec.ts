@@ -53,7 +53,12 @@ describe(PoliciesController.name, () => {
 
   describe('replace', () => {
     it('stores every field normalised and increments the version', async () => {
-      const response = await api.request({ method: 'PUT', url: url(), body: FULL_POLICY, headers: { 'if-match': '"1"' } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: FULL_POLICY,
+        headers: { 'if-match': '"1"' },
+      });
 
       expect(response.statusCode).toBe(200);
       expect(response.headers.etag).toBe('"2"');
@@ -65,7 +70,10 @@ describe(PoliciesController.name, () => {
         mode: 'report-only',
         version: 2,
       });
-      expect((await api.request({ method: 'GET', url: url() })).json()).toMatchObject({ version: 2, mode: 'report-only' });
+      expect((await api.request({ method: 'GET', url: url() })).json()).toMatchObject({
+        version: 2,
+        mode: 'report-only',
+      });
     });
 
     it('takes the version from the body', async () => {
@@ -78,7 +86,12 @@ describe(PoliciesController.name, () => {
     it('refuses a stale version with 412 and changes nothing', async () => {
       await api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, version: 1 } });
 
-      const response = await api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, maxAge: 5 }, headers: { 'if-match': '"1"' } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { ...FULL_POLICY, maxAge: 5 },
+        headers: { 'if-match': '"1"' },
+      });
 
       expect(response.statusCode).toBe(412);
       expect(response.json()).toMatchObject({ code: 'version_mismatch', detail: expect.stringContaining('version 2') });
@@ -86,7 +99,8 @@ describe(PoliciesController.name, () => {
     });
 
     it('lets exactly one of two concurrent writers based on the same version win', async () => {
-      const write = (maxAge: number) => api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, maxAge, version: 1 } });
+      const write = (maxAge: number) =>
+        api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, maxAge, version: 1 } });
 
       const statuses = (await Promise.all([write(10), write(20), write(30)])).map((r) => r.statusCode).sort();
 
@@ -98,23 +112,40 @@ describe(PoliciesController.name, () => {
       const response = await api.request({ method: 'PUT', url: url(), body: FULL_POLICY });
 
       expect(response.statusCode).toBe(400);
-      expect(response.json().invalidFields).toEqual([{ field: 'version', reason: expect.stringContaining('If-Match') }]);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'version', reason: expect.stringContaining('If-Match') },
+      ]);
     });
 
     it('accepts If-Match: * as any version', async () => {
-      const response = await api.request({ method: 'PUT', url: url(), body: FULL_POLICY, headers: { 'if-match': '*' } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: FULL_POLICY,
+        headers: { 'if-match': '*' },
+      });
 
       expect(response.statusCode).toBe(200);
     });
 
     it('never matches a weak entity tag', async () => {
-      const response = await api.request({ method: 'PUT', url: url(), body: FULL_POLICY, headers: { 'if-match': 'W/"1"' } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: FULL_POLICY,
+        headers: { 'if-match': 'W/"1"' },
+      });
 
       expect(response.statusCode).toBe(412);
     });
 
     it('refuses a body version that contradicts If-Match', async () => {
-      const response = await api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, version: 2 }, headers: { 'if-match': '"1"' } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { ...FULL_POLICY, version: 2 },
+        headers: { 'if-match': '"1"' },
+      });
 
       expect(response.statusCode).toBe(400);
       expect(response.json().invalidFields[0].field).toBe('version');
@@ -135,7 +166,11 @@ describe(PoliciesController.name, () => {
       [{ maxAge: 1.5 }, 'maxAge', 'must be a whole number of seconds'],
       [{ maxAge: '600' }, 'maxAge', 'must be a number'],
       [{ allowedMethods: ['GET', 'TRACE'] }, 'allowedMethods[1]', 'method TRACE is forbidden by the Fetch standard'],
-      [{ allowedMethods: ['GET', 'BAD METHOD'] }, 'allowedMethods[1]', 'is not a valid HTTP method (an RFC 9110 token)'],
+      [
+        { allowedMethods: ['GET', 'BAD METHOD'] },
+        'allowedMethods[1]',
+        'is not a valid HTTP method (an RFC 9110 token)',
+      ],
       [{ allowedHeaders: ['X-Ok', 'X Bad'] }, 'allowedHeaders[1]', 'is not a valid header name (an RFC 9110 token)'],
       [{ exposedHeaders: 'X-Request-Id' }, 'exposedHeaders', 'must be a list'],
       [{ mode: 'audit' }, 'mode', 'must be "enforce" or "report-only"'],
@@ -143,7 +178,11 @@ describe(PoliciesController.name, () => {
       [{ origins: [] }, 'origins', 'is not a known field'],
       [{ exposedHeaders: ['*'] }, 'exposedHeaders', 'exposedHeaders * cannot be combined with allowCredentials'],
     ])('refuses %j naming %s', async (override, field, reason) => {
-      const response = await api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, ...override, version: 1 } });
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { ...FULL_POLICY, ...override, version: 1 },
+      });
 
       expect(response.statusCode).toBe(400);
       expect(response.json().invalidFields).toEqual([{ field, reason }]);
@@ -152,7 +191,12 @@ describe(PoliciesController.name, () => {
 
   describe('patch', () => {
     it('changes only the given fields', async () => {
-      const response = await api.request({ method: 'PATCH', url: url(), body: { maxAge: 60 }, headers: { 'if-match': '"1"' } });
+      const response = await api.request({
+        method: 'PATCH',
+        url: url(),
+        body: { maxAge: 60 },
+        headers: { 'if-match': '"1"' },
+      });
 
       expect(response.statusCode).toBe(200);
       expect(response.headers.etag).toBe('"2"');
@@ -171,7 +215,9 @@ describe(PoliciesController.name, () => {
       const response = await api.request({ method: 'PATCH', url: url(), body: { version: 1 } });
 
       expect(response.statusCode).toBe(400);
-      expect(response.json().invalidFields).toEqual([{ field: 'body', reason: 'must change at least one policy field' }]);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'body', reason: 'must change at least one policy field' },
+      ]);
     });
 
     it('refuses credentials while origin * is allowed', async () => {
@@ -180,8 +226,13 @@ describe(PoliciesController.name, () => {
       const response = await api.request({ method: 'PATCH', url: url(), body: { allowCredentials: true, version: 1 } });
 
       expect(response.statusCode).toBe(400);
-      expect(response.json().invalidFields).toEqual([{ field: 'allowCredentials', reason: expect.stringContaining('origin * is allowed') }]);
-      expect((await api.request({ method: 'GET', url: url() })).json()).toMatchObject({ allowCredentials: false, version: 1 });
+      expect(response.json().invalidFields).toEqual([
+        { field: 'allowCredentials', reason: expect.stringContaining('origin * is allowed') },
+      ]);
+      expect((await api.request({ method: 'GET', url: url() })).json()).toMatchObject({
+        allowCredentials: false,
+        version: 1,
+      });
     });
 
     it('records the change in the audit trail with before and after', async () => {

@@ -23,7 +23,9 @@ export class PoliciesRepository {
    * stale read.
    */
   async lock(tenant: TenantRef, db: Db): Promise<PolicyView> {
-    const locked = await db.$queryRaw<unknown[]>`SELECT 1 FROM cors_policies WHERE tenant_id = ${tenant.id}::uuid FOR UPDATE`;
+    const locked = await db.$queryRaw<
+      unknown[]
+    >`SELECT 1 FROM cors_policies WHERE tenant_id = ${tenant.id}::uuid FOR UPDATE`;
     if (locked.length === 0) throw noPolicy(tenant);
     return this.get(tenant, db);
   }

@@ -9,7 +9,9 @@ import { PoliciesRepository } from './policies.repository.js';
 import type { PatchPolicyInput, PolicyFields, PolicyView } from './policy.schema.js';
 
 /** A policy change: every field (`PUT`) or some (`PATCH`). */
-export type PolicyChange = { readonly kind: 'replace'; readonly fields: PolicyFields } | { readonly kind: 'patch'; readonly fields: PatchPolicyInput };
+export type PolicyChange =
+  | { readonly kind: 'replace'; readonly fields: PolicyFields }
+  | { readonly kind: 'patch'; readonly fields: PatchPolicyInput };
 
 /**
  * Reads and changes a tenant's policy with optimistic concurrency: a write names the version it
@@ -35,7 +37,10 @@ export class PoliciesService {
       // the same version, the second sees the first's increment and gets 412.
       const before = await this.policies.lock(tenant, tx);
       if (!satisfies(precondition, before.version)) {
-        throw new DomainError('version_mismatch', `the policy is at version ${before.version}; read it again and reapply your change`);
+        throw new DomainError(
+          'version_mismatch',
+          `the policy is at version ${before.version}; read it again and reapply your change`,
+        );
       }
       const fields = merge(before, change);
       const anyOrigin = await this.policies.allowsAnyOrigin(tenant, tx);
@@ -63,7 +68,11 @@ function assertValid(fields: PolicyFields, anyOrigin: boolean): void {
   const invalid: InvalidField[] = issues.map((issue) =>
     // The only origins issue is `*` with credentials; what this write changed is the credentials.
     issue.field === 'origins'
-      ? { field: 'allowCredentials', reason: 'cannot be true while origin * is allowed (the Fetch standard forbids * with credentials); remove the * origin first' }
+      ? {
+          field: 'allowCredentials',
+          reason:
+            'cannot be true while origin * is allowed (the Fetch standard forbids * with credentials); remove the * origin first',
+        }
       : { field: issue.field, reason: issue.reason },
   );
   throw DomainError.validation(invalid);

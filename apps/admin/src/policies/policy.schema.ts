@@ -4,7 +4,8 @@ import { z } from 'zod';
 const methodSchema = z.string().superRefine((method, ctx) => {
   if (!isHttpToken(method)) ctx.addIssue({ code: 'custom', message: 'is not a valid HTTP method (an RFC 9110 token)' });
   // https://fetch.spec.whatwg.org/#forbidden-method: a browser never sends these.
-  else if (FORBIDDEN_METHODS.has(method.toUpperCase())) ctx.addIssue({ code: 'custom', message: `method ${method} is forbidden by the Fetch standard` });
+  else if (FORBIDDEN_METHODS.has(method.toUpperCase()))
+    ctx.addIssue({ code: 'custom', message: `method ${method} is forbidden by the Fetch standard` });
 });
 
 const headerNameSchema = z.string().refine(isHttpToken, 'is not a valid header name (an RFC 9110 token)');
@@ -17,28 +18,48 @@ function uniqueBy(key: (value: string) => string) {
   };
 }
 
-const listOf = (item: z.ZodType<string>) => z.array(item).max(MAX_LIST_ENTRIES, `must have at most ${MAX_LIST_ENTRIES} entries`);
+const listOf = (item: z.ZodType<string>) =>
+  z.array(item).max(MAX_LIST_ENTRIES, `must have at most ${MAX_LIST_ENTRIES} entries`);
 
 /** The editable policy fields (SPEC "Policy model"), origins aside: they have their own routes. */
 const policyFields = {
   allowedMethods: listOf(methodSchema)
     .transform((methods) => uniqueBy((m) => m)(methods.map(normaliseMethod)))
-    .meta({ description: 'Methods allowed cross-origin; `*` for any (echoed when credentials are allowed). GET, HEAD and POST always pass', example: ['GET', 'HEAD', 'POST', 'PUT'] }),
+    .meta({
+      description:
+        'Methods allowed cross-origin; `*` for any (echoed when credentials are allowed). GET, HEAD and POST always pass',
+      example: ['GET', 'HEAD', 'POST', 'PUT'],
+    }),
   allowedHeaders: listOf(headerNameSchema)
     .transform(uniqueBy((h) => h.toLowerCase()))
-    .meta({ description: 'Request headers allowed (case-insensitive); `*` for any except Authorization', example: ['Content-Type', 'Authorization'] }),
+    .meta({
+      description: 'Request headers allowed (case-insensitive); `*` for any except Authorization',
+      example: ['Content-Type', 'Authorization'],
+    }),
   exposedHeaders: listOf(headerNameSchema)
     .transform(uniqueBy((h) => h.toLowerCase()))
-    .meta({ description: 'Response headers readable by the page; `*` only without credentials', example: ['X-Request-Id'] }),
-  allowCredentials: z.boolean().meta({ description: 'Cookies and Authorization cross-origin; refused while origin `*` is allowed', example: false }),
+    .meta({
+      description: 'Response headers readable by the page; `*` only without credentials',
+      example: ['X-Request-Id'],
+    }),
+  allowCredentials: z
+    .boolean()
+    .meta({
+      description: 'Cookies and Authorization cross-origin; refused while origin `*` is allowed',
+      example: false,
+    }),
   maxAge: z
     .number()
     .int('must be a whole number of seconds')
     .min(0, 'must be at least 0')
     .max(MAX_MAX_AGE, `must be at most ${MAX_MAX_AGE} (one day)`)
     .meta({ description: 'Preflight cache lifetime, seconds', example: 600 }),
-  allowPrivateNetwork: z.boolean().meta({ description: 'Answer Access-Control-Request-Private-Network', example: false }),
-  mode: z.enum(['enforce', 'report-only'], 'must be "enforce" or "report-only"').meta({ description: '`report-only` decides and logs but never blocks', example: 'enforce' }),
+  allowPrivateNetwork: z
+    .boolean()
+    .meta({ description: 'Answer Access-Control-Request-Private-Network', example: false }),
+  mode: z
+    .enum(['enforce', 'report-only'], 'must be "enforce" or "report-only"')
+    .meta({ description: '`report-only` decides and logs but never blocks', example: 'enforce' }),
 };
 
 const versionSchema = z
@@ -48,7 +69,9 @@ const versionSchema = z
   .meta({ description: 'The version this change is based on; or send `If-Match: "<version>"`', example: 3 });
 
 /** `PUT /tenants/{slug}/policy`: every field, so that nothing is reset by omission. */
-export const replacePolicySchema = z.strictObject({ ...policyFields, version: versionSchema.optional() }).meta({ id: 'ReplacePolicy' });
+export const replacePolicySchema = z
+  .strictObject({ ...policyFields, version: versionSchema.optional() })
+  .meta({ id: 'ReplacePolicy' });
 
 /** `PATCH /tenants/{slug}/policy`: the fields to change. */
 export const patchPolicySchema = z
@@ -62,7 +85,10 @@ export const patchPolicySchema = z
     mode: policyFields.mode.optional(),
     version: versionSchema.optional(),
   })
-  .refine(({ version: _version, ...fields }) => Object.values(fields).some((v) => v !== undefined), 'must change at least one policy field')
+  .refine(
+    ({ version: _version, ...fields }) => Object.values(fields).some((v) => v !== undefined),
+    'must change at least one policy field',
+  )
   .meta({ id: 'PatchPolicy' });
 
 /** A validated `PUT` body. */
@@ -82,7 +108,10 @@ export const policyView = z
     maxAge: z.number().int().meta({ example: 600 }),
     allowPrivateNetwork: z.boolean().meta({ example: false }),
     mode: z.enum(['enforce', 'report-only']).meta({ example: 'enforce' }),
-    version: z.number().int().meta({ description: 'Increases with every change; the ETag is `"<version>"`', example: 1 }),
+    version: z
+      .number()
+      .int()
+      .meta({ description: 'Increases with every change; the ETag is `"<version>"`', example: 1 }),
     updatedAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
   })
   .meta({ id: 'Policy' });

@@ -11,7 +11,10 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
 /** A tenant slug: a lower-case DNS label, so `<slug>.<BASE_DOMAIN>` is always a valid host. */
 export const slugSchema = z
   .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a lower-case DNS label: a-z, 0-9 and inner hyphens, 1 to 63 characters')
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be a lower-case DNS label: a-z, 0-9 and inner hyphens, 1 to 63 characters',
+  )
   .meta({ example: 'acme' });
 
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -24,7 +27,8 @@ const hostnameSchema = z
   .superRefine((value, ctx) => {
     if (value.includes('://')) ctx.addIssue({ code: 'custom', message: 'must be a hostname, not a URL' });
     else if (/:\d*$/.test(value)) ctx.addIssue({ code: 'custom', message: 'must not include a port' });
-    else if (!DNS_NAME.test(value)) ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as api.example.com' });
+    else if (!DNS_NAME.test(value))
+      ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as api.example.com' });
   });
 
 const hostnamesSchema = z
@@ -45,9 +49,12 @@ const upstreamUrlSchema = z
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
   .superRefine((value, ctx) => {
     const url = parseUrl(value);
-    if (url === null) ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://backend.example.com' });
-    else if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
-    else if (url.username !== '' || url.password !== '') ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
+    if (url === null)
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://backend.example.com' });
+    else if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+    else if (url.username !== '' || url.password !== '')
+      ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
   })
   .meta({ example: 'https://backend.acme.example' });
 

@@ -16,7 +16,13 @@ export const tenantView = z
     slug: z.string().meta({ description: 'URL name, `/t/<slug>` on the gateway', example: 'acme' }),
     name: z.string().meta({ example: 'Acme Corporation' }),
     hostnames: z.array(z.string()).meta({ description: 'Hosts routed to this tenant', example: ['api.acme.example'] }),
-    upstreamUrl: z.string().nullable().meta({ description: 'Where the gateway forwards requests; null: echo handler', example: 'https://backend.acme.example' }),
+    upstreamUrl: z
+      .string()
+      .nullable()
+      .meta({
+        description: 'Where the gateway forwards requests; null: echo handler',
+        example: 'https://backend.acme.example',
+      }),
     createdAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
     updatedAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
   })
@@ -29,6 +35,9 @@ export type Tenant = z.infer<typeof tenantView>;
 export const tenantPageView = z
   .object({
     items: z.array(tenantView),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
   .meta({ id: 'TenantPage' });

@@ -32,7 +32,14 @@ export class TenantsController {
     schema: schemaRef('CreateTenant'),
     examples: {
       minimal: { value: { slug: 'acme', name: 'Acme Corporation' } },
-      routed: { value: { slug: 'acme', name: 'Acme Corporation', hostnames: ['api.acme.example'], upstreamUrl: 'https://backend.acme.example' } },
+      routed: {
+        value: {
+          slug: 'acme',
+          name: 'Acme Corporation',
+          hostnames: ['api.acme.example'],
+          upstreamUrl: 'https://backend.acme.example',
+        },
+      },
     },
   })
   @ApiResponse({ status: 201, description: 'The new tenant', schema: schemaRef('Tenant') })
@@ -46,9 +53,24 @@ export class TenantsController {
 
   @Get()
   @ApiOperation({ summary: 'List tenants by slug (root only)' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT }, description: `Capped at ${MAX_PAGE_LIMIT}` })
-  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: '`nextCursor` of the previous page' })
-  @ApiQuery({ name: 'search', required: false, schema: { type: 'string' }, description: 'Case-insensitive substring of slug or name' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT },
+    description: `Capped at ${MAX_PAGE_LIMIT}`,
+  })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    schema: { type: 'string' },
+    description: '`nextCursor` of the previous page',
+  })
+  @ApiQuery({
+    name: 'search',
+    required: false,
+    schema: { type: 'string' },
+    description: 'Case-insensitive substring of slug or name',
+  })
   @ApiOkResponse({ schema: schemaRef('TenantPage') })
   @ApiProblems(400)
   list(@Query(new ZodValidationPipe(listTenantsQuerySchema, 'query')) query: ListTenantsQuery): Promise<Page<Tenant>> {
@@ -68,7 +90,10 @@ export class TenantsController {
   @ApiOperation({ summary: 'Change a tenant (root only: routing is the platform’s call)' })
   @ApiBody({
     schema: schemaRef('UpdateTenant'),
-    examples: { rename: { value: { name: 'Acme Inc.' } }, reroute: { value: { hostnames: ['api.acme.example', 'api.acme.test'], upstreamUrl: null } } },
+    examples: {
+      rename: { value: { name: 'Acme Inc.' } },
+      reroute: { value: { hostnames: ['api.acme.example', 'api.acme.test'], upstreamUrl: null } },
+    },
   })
   @ApiOkResponse({ schema: schemaRef('Tenant') })
   @ApiProblems(400, 404, 409, 413, 415)

@@ -20,14 +20,29 @@ describe(TenantsController.name, () => {
       const response = await api.request({
         method: 'POST',
         url: '/api/v1/tenants',
-        body: { slug: 'acme', name: ' Acme ', hostnames: ['API.Acme.Example'], upstreamUrl: 'https://backend.acme.example' },
+        body: {
+          slug: 'acme',
+          name: ' Acme ',
+          hostnames: ['API.Acme.Example'],
+          upstreamUrl: 'https://backend.acme.example',
+        },
       });
 
       expect(response.statusCode).toBe(201);
       const tenant = tenantView.parse(response.json());
-      expect(tenant).toMatchObject({ slug: 'acme', name: 'Acme', hostnames: ['api.acme.example'], upstreamUrl: 'https://backend.acme.example' });
+      expect(tenant).toMatchObject({
+        slug: 'acme',
+        name: 'Acme',
+        hostnames: ['api.acme.example'],
+        upstreamUrl: 'https://backend.acme.example',
+      });
       const policy = await api.request({ method: 'GET', url: '/api/v1/tenants/acme/policy' });
-      expect(policy.json()).toMatchObject({ allowedMethods: ['GET', 'HEAD', 'POST'], allowedHeaders: ['Content-Type'], maxAge: 600, version: 1 });
+      expect(policy.json()).toMatchObject({
+        allowedMethods: ['GET', 'HEAD', 'POST'],
+        allowedHeaders: ['Content-Type'],
+        maxAge: 600,
+        version: 1,
+      });
     });
 
     it('refuses a duplicate slug with 409', async () => {
@@ -43,7 +58,11 @@ describe(TenantsController.name, () => {
     it('refuses a hostname of another tenant with 409 naming it', async () => {
       await createTenant(api, { hostnames: ['shared.example.com'] });
 
-      const response = await api.request({ method: 'POST', url: '/api/v1/tenants', body: buildTenantInput({ hostnames: ['mine.example.com', 'SHARED.example.com'] }) });
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        body: buildTenantInput({ hostnames: ['mine.example.com', 'SHARED.example.com'] }),
+      });
 
       expect(response.statusCode).toBe(409);
       expect(response.json().detail).toContain('shared.example.com');
@@ -80,21 +99,35 @@ describe(TenantsController.name, () => {
     });
 
     it('refuses a body over ADMIN_BODY_LIMIT_BYTES with 413', async () => {
-      const response = await api.request({ method: 'POST', url: '/api/v1/tenants', body: { ...buildTenantInput(), name: 'x'.repeat(300_000) } });
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        body: { ...buildTenantInput(), name: 'x'.repeat(300_000) },
+      });
 
       expect(response.statusCode).toBe(413);
       expect(response.headers['content-type']).toContain('application/problem+json');
     });
 
     it('refuses a body that is not JSON with 415', async () => {
-      const response = await api.request({ method: 'POST', url: '/api/v1/tenants', body: 'slug=acme', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        body: 'slug=acme',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
 
       expect(response.statusCode).toBe(415);
       expect(response.headers['content-type']).toContain('application/problem+json');
     });
 
     it('refuses malformed JSON with 400', async () => {
-      const response = await api.request({ method: 'POST', url: '/api/v1/tenants', body: '{"slug":', headers: { 'content-type': 'application/json' } });
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        body: '{"slug":',
+        headers: { 'content-type': 'application/json' },
+      });
 
       expect(response.statusCode).toBe(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
@@ -107,7 +140,10 @@ describe(TenantsController.name, () => {
 
       const first = await api.request({ method: 'GET', url: '/api/v1/tenants?search=paged&limit=2' });
       const firstPage = tenantPageView.parse(first.json());
-      const second = await api.request({ method: 'GET', url: `/api/v1/tenants?search=paged&limit=2&cursor=${firstPage.nextCursor}` });
+      const second = await api.request({
+        method: 'GET',
+        url: `/api/v1/tenants?search=paged&limit=2&cursor=${firstPage.nextCursor}`,
+      });
 
       expect(firstPage.items.map((t) => t.slug)).toEqual(['page-a', 'page-b']);
       expect(second.json()).toMatchObject({ items: [{ slug: 'page-c' }], nextCursor: null });
@@ -146,14 +182,22 @@ describe(TenantsController.name, () => {
       const response = await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}` });
 
       expect(response.statusCode).toBe(200);
-      expect(tenantView.parse(response.json())).toMatchObject({ slug, hostnames: ['get.example.com'], upstreamUrl: null });
+      expect(tenantView.parse(response.json())).toMatchObject({
+        slug,
+        hostnames: ['get.example.com'],
+        upstreamUrl: null,
+      });
     });
 
     it('answers 404 for an unknown tenant', async () => {
       const response = await api.request({ method: 'GET', url: '/api/v1/tenants/nobody-here' });
 
       expect(response.statusCode).toBe(404);
-      expect(response.json()).toMatchObject({ status: 404, code: 'not_found', detail: 'no tenant with slug nobody-here' });
+      expect(response.json()).toMatchObject({
+        status: 404,
+        code: 'not_found',
+        detail: 'no tenant with slug nobody-here',
+      });
     });
   });
 
@@ -164,7 +208,12 @@ describe(TenantsController.name, () => {
       const response = await api.request({
         method: 'PATCH',
         url: `/api/v1/tenants/${slug}`,
-        body: { slug: `${slug}-renamed`, name: 'Renamed', hostnames: ['kept.example.com', 'new.example.com'], upstreamUrl: 'http://10.0.0.1:8080' },
+        body: {
+          slug: `${slug}-renamed`,
+          name: 'Renamed',
+          hostnames: ['kept.example.com', 'new.example.com'],
+          upstreamUrl: 'http://10.0.0.1:8080',
+        },
       });
 
       expect(response.statusCode).toBe(200);
@@ -180,7 +229,11 @@ describe(TenantsController.name, () => {
     it('clears the upstream with null', async () => {
       const { slug } = await createTenant(api, { upstreamUrl: 'https://up.example.com' });
 
-      const response = await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}`, body: { upstreamUrl: null } });
+      const response = await api.request({
+        method: 'PATCH',
+        url: `/api/v1/tenants/${slug}`,
+        body: { upstreamUrl: null },
+      });
 
       expect(response.json().upstreamUrl).toBeNull();
     });
@@ -198,8 +251,16 @@ describe(TenantsController.name, () => {
       const other = await createTenant(api, { hostnames: ['taken.example.com'] });
       const { slug } = await createTenant(api);
 
-      const slugClash = await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}`, body: { slug: other.slug } });
-      const hostClash = await api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}`, body: { hostnames: ['taken.example.com'] } });
+      const slugClash = await api.request({
+        method: 'PATCH',
+        url: `/api/v1/tenants/${slug}`,
+        body: { slug: other.slug },
+      });
+      const hostClash = await api.request({
+        method: 'PATCH',
+        url: `/api/v1/tenants/${slug}`,
+        body: { hostnames: ['taken.example.com'] },
+      });
 
       expect(slugClash.statusCode).toBe(409);
       expect(hostClash.statusCode).toBe(409);
@@ -226,8 +287,16 @@ describe(TenantsController.name, () => {
         expect(await count('api_keys')).toBe(0);
         expect(await count('tenant_hostnames')).toBe(0);
         expect(await count('cors_policies')).toBe(0);
-        const audit = await client.query('SELECT tenant_id, action FROM audit_events WHERE tenant_slug = $1 ORDER BY id', [slug]);
-        expect(audit.rows.map((r) => r.action)).toEqual(['tenant.created', 'origin.added', 'api-key.created', 'tenant.deleted']);
+        const audit = await client.query(
+          'SELECT tenant_id, action FROM audit_events WHERE tenant_slug = $1 ORDER BY id',
+          [slug],
+        );
+        expect(audit.rows.map((r) => r.action)).toEqual([
+          'tenant.created',
+          'origin.added',
+          'api-key.created',
+          'tenant.deleted',
+        ]);
         expect(audit.rows.every((r) => r.tenant_id === null)).toBe(true);
       } finally {
         await client.end();

@@ -7,7 +7,9 @@ import { type Db, isUniqueViolation } from '../persistence/prisma-errors.js';
 import type { Tenant, TenantRef } from './tenant.js';
 import type { CreateTenantInput, ListTenantsQuery, UpdateTenantInput } from './tenant.schema.js';
 
-const withHostnames = { hostnames: { select: { hostname: true }, orderBy: { hostname: 'asc' } } } as const satisfies Prisma.TenantInclude;
+const withHostnames = {
+  hostnames: { select: { hostname: true }, orderBy: { hostname: 'asc' } },
+} as const satisfies Prisma.TenantInclude;
 type TenantRow = Prisma.TenantGetPayload<{ include: typeof withHostnames }>;
 
 /** Tenants and their hostnames. Unique violations become 409, a missing tenant 404. */
@@ -38,7 +40,12 @@ export class TenantsRepository {
         ...(afterSlug === undefined ? {} : { slug: { gt: afterSlug } }),
         ...(search === undefined
           ? {}
-          : { OR: [{ slug: { contains: search, mode: 'insensitive' } }, { name: { contains: search, mode: 'insensitive' } }] }),
+          : {
+              OR: [
+                { slug: { contains: search, mode: 'insensitive' } },
+                { name: { contains: search, mode: 'insensitive' } },
+              ],
+            }),
       },
       include: withHostnames,
       orderBy: { slug: 'asc' },
@@ -112,7 +119,8 @@ export class TenantsRepository {
       select: { hostname: true },
       orderBy: { hostname: 'asc' },
     });
-    if (taken !== null) throw new DomainError('conflict', `hostname ${taken.hostname} already belongs to another tenant`);
+    if (taken !== null)
+      throw new DomainError('conflict', `hostname ${taken.hostname} already belongs to another tenant`);
   }
 }
 
@@ -126,7 +134,8 @@ async function translate<T>(write: Promise<T>): Promise<T> {
     return await write;
   } catch (error) {
     // Only reachable in a race with another writer after the checks above passed.
-    if (isUniqueViolation(error)) throw new DomainError('conflict', 'the slug or a hostname was taken by another tenant meanwhile');
+    if (isUniqueViolation(error))
+      throw new DomainError('conflict', 'the slug or a hostname was taken by another tenant meanwhile');
     throw error;
   }
 }

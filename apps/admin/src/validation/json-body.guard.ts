@@ -14,7 +14,9 @@ export class JsonBodyGuard implements CanActivate {
     if (request.body === undefined || request.body === null) return true;
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') {
-      throw new UnsupportedMediaTypeException(`send the body as application/json, not ${type === '' ? 'without a content type' : type}`);
+      throw new UnsupportedMediaTypeException(
+        `send the body as application/json, not ${type === '' ? 'without a content type' : type}`,
+      );
     }
     return true;
   }

@@ -12,7 +12,9 @@ describe(toInvalidFields.name, () => {
   };
 
   it('names nested fields by JSON path', () => {
-    expect(fieldsOf({ maxAge: 1, origins: [{ origin: 'a' }, { origin: 5 }] })).toEqual([{ field: 'origins[1].origin', reason: 'must be a string' }]);
+    expect(fieldsOf({ maxAge: 1, origins: [{ origin: 'a' }, { origin: 5 }] })).toEqual([
+      { field: 'origins[1].origin', reason: 'must be a string' },
+    ]);
   });
 
   it('says a missing field is required', () => {
@@ -20,7 +22,9 @@ describe(toInvalidFields.name, () => {
   });
 
   it('keeps a schema’s own message', () => {
-    expect(fieldsOf({ maxAge: 1.5, origins: [] })).toEqual([{ field: 'maxAge', reason: 'must be a whole number of seconds' }]);
+    expect(fieldsOf({ maxAge: 1.5, origins: [] })).toEqual([
+      { field: 'maxAge', reason: 'must be a whole number of seconds' },
+    ]);
   });
 
   it('names each unknown field', () => {

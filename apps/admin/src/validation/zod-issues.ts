@@ -33,7 +33,8 @@ function reasonOf(issue: z.core.$ZodIssue): string {
   // `input` is reported because the pipe parses with `reportInput`; it is never echoed back.
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   // Zod's own messages ("Invalid input: expected …") are rephrased; a schema's own are kept.
-  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `must be ${article(issue.expected)}`;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input'))
+    return `must be ${article(issue.expected)}`;
   return issue.message;
 }
 
