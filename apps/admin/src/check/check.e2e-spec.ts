@@ -208,5 +208,28 @@ describe(CheckController.name, () => {
         expect(served.statusCode === 403).toBe(result.blocked);
       },
     );
+
+    it('serves an origin added through the API within a second, without a restart', async () => {
+      const preflight = () =>
+        gateway
+          .getHttpAdapter()
+          .getInstance()
+          .inject({
+            method: 'OPTIONS',
+            url: `/t/${slug}/echo`,
+            headers: { origin: 'https://late.example.net', 'access-control-request-method': 'POST' },
+          });
+      expect((await preflight()).statusCode).toBe(403);
+
+      await addOrigins(api, slug, 'https://late.example.net');
+
+      const deadline = Date.now() + 1000;
+      let status = (await preflight()).statusCode;
+      while (status !== 204 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        status = (await preflight()).statusCode;
+      }
+      expect(status).toBe(204);
+    });
   });
 });
