@@ -1,0 +1,44 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { summariseCpuProfile } from '../profile/summarise-cpu-profile.js';
+import { TENANT_COUNT } from './bench-tenants.js';
+import { measure, measureManyTenants, gatewayEnv, REQUESTS, type BenchOptions } from './scenarios.js';
+import { startServerProcess } from './server-process.js';
+
+/** What `--profile` can put the gateway under. */
+export const PROFILED_SCENARIOS = ['actual', 'preflight', 'refused', 'misses'] as const;
+export type ProfiledScenario = (typeof PROFILED_SCENARIOS)[number];
+
+/**
+ * `npm run bench -- --profile [actual|preflight|refused|misses]`: one scenario (3, 4, 5 or 6b)
+ * against a gateway running under `node --cpu-prof`; the profile (written when the gateway
+ * exits) lands in bench/results/profiles/ and its top self-time functions are printed.
+ */
+export async function profileHotPath(databaseUrl: string, scenario: ProfiledScenario, options: BenchOptions, resultsDir: string): Promise<void> {
+  const dir = join(resultsDir, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const before = new Set(await readdir(dir));
+  const gateway = await startServerProcess('gateway (profiled)', 'gateway.server.ts', {
+    env: gatewayEnv(databaseUrl, scenario === 'misses' ? 10_000 : 20_000),
+    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  try {
+    const measured =
+      scenario === 'misses'
+        ? await measureManyTenants(gateway, options, { id: '6b', title: 'misses (profiled)', tenants: TENANT_COUNT, prewarm: false })
+        : await measure(gateway, options, {
+            id: scenario,
+            title: `${scenario} (profiled)`,
+            request: REQUESTS[scenario],
+            expectedStatus: { actual: 200, preflight: 204, refused: 403 }[scenario],
+          });
+    options.log(`  ${Math.round(measured.result.requestsPerSecond)} req/s under the profiler ${JSON.stringify(measured.extra ?? {})}`);
+  } finally {
+    await gateway.stop();
+  }
+  const written = (await readdir(dir)).filter((file) => file.endsWith('.cpuprofile') && !before.has(file));
+  for (const file of written) {
+    options.log(`\n${join('bench', 'results', 'profiles', file)}`);
+    options.log(await summariseCpuProfile(join(dir, file), 30));
+  }
+}

@@ -1,0 +1,190 @@
+import type autocannon from 'autocannon';
+import pg from 'pg';
+import {
+  allowedOriginOf,
+  ALLOWED_HEADERS,
+  HOT_TENANT,
+  INVALIDATION_FIRST_TENANT,
+  REFUSED_ORIGIN,
+  slugOf,
+} from './bench-tenants.js';
+import { gatewayMetrics, probe } from './http-probe.js';
+import { runLoad, warmUp, type LoadResult } from './load.js';
+import { startQueryCountingProxy } from './query-counter.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+export interface BenchOptions {
+  readonly connections: number;
+  readonly duration: number;
+  readonly warmup: number;
+  readonly changes: number;
+  /** Rounds of the side-by-side scenarios 1–5. */
+  readonly rounds: number;
+  readonly log: (line: string) => void;
+}
+
+/** A throughput scenario's outcome. */
+export interface LoadScenario {
+  readonly id: string;
+  readonly title: string;
+  readonly expectedStatus: number;
+  readonly result: LoadResult;
+  /** Share of responses with another status than expected (0 when all were as expected). */
+  readonly unexpectedShare: number;
+  readonly extra?: Record<string, number | string>;
+  /** Req/s of every round, when the scenario ran in several (the best is reported). */
+  readonly rounds?: readonly number[];
+}
+
+const ECHO_PATH = `/t/${slugOf(HOT_TENANT)}/echo`;
+const COMMON_HEADERS = { 'user-agent': 'corsmesh-bench', accept: 'application/json' };
+
+/** The requests of scenarios 1–5, identical for the baseline, the static server and ours. */
+export const REQUESTS = {
+  actual: { method: 'GET', path: ECHO_PATH, headers: { ...COMMON_HEADERS, origin: allowedOriginOf(HOT_TENANT) } },
+  preflight: {
+    method: 'OPTIONS',
+    path: ECHO_PATH,
+    headers: {
+      ...COMMON_HEADERS,
+      origin: allowedOriginOf(HOT_TENANT),
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': ALLOWED_HEADERS.join(',').toLowerCase(),
+    },
+  },
+  refused: { method: 'GET', path: ECHO_PATH, headers: { ...COMMON_HEADERS, origin: REFUSED_ORIGIN } },
+} satisfies Record<string, autocannon.Request>;
+
+/** An actual request from tenant `index`'s allowed origin, for a random tenant below `tenants`. */
+function randomTenantRequest(tenants: number, offset = 0): autocannon.Request {
+  return {
+    method: 'GET',
+    setupRequest: (request) => {
+      const index = offset + Math.floor(Math.random() * tenants);
+      return { ...request, path: `/t/${slugOf(index)}/echo`, headers: { ...COMMON_HEADERS, origin: allowedOriginOf(index) } };
+    },
+  };
+}
+
+/** Tenants `from`, `from + 1`, … in turn: each request names a tenant not asked for before. */
+function sequentialTenantRequest(from: number): autocannon.Request {
+  let next = from;
+  return {
+    method: 'GET',
+    setupRequest: (request) => {
+      const index = next++;
+      return { ...request, path: `/t/${slugOf(index)}/echo`, headers: { ...COMMON_HEADERS, origin: allowedOriginOf(index) } };
+    },
+  };
+}
+
+export async function measure(
+  server: ServerProcess,
+  options: BenchOptions,
+  scenario: { id: string; title: string; request: autocannon.Request; expectedStatus: number },
+): Promise<LoadScenario> {
+  const spec = { url: server.url, connections: options.connections, duration: options.duration, request: scenario.request };
+  options.log(`  ${scenario.id} ${scenario.title}`);
+  await warmUp(spec, options.warmup);
+  const result = await runLoad(spec);
+  const expected = result.statuses[scenario.expectedStatus] ?? 0;
+  return { ...scenario, result, unexpectedShare: result.requests ? 1 - expected / result.requests : 1 };
+}
+
+export function gatewayEnv(databaseUrl: string, cacheMaxTenants: number): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', POLICY_CACHE_MAX_TENANTS: String(cacheMaxTenants) };
+}
+
+/**
+ * Scenario 6: actual requests from each tenant's own origin, spread uniformly at random over
+ * `tenants` tenants. With `prewarm`, every tenant is loaded first (the cache holds them all);
+ * otherwise misses go to PostgreSQL as they come. Reports the misses and look-ups meanwhile.
+ */
+export async function measureManyTenants(
+  gateway: ServerProcess,
+  options: BenchOptions,
+  scenario: { id: string; title: string; tenants: number; prewarm: boolean },
+): Promise<LoadScenario> {
+  if (scenario.prewarm) await gateway.command('warm', { from: 0, count: scenario.tenants, concurrency: 16 });
+  const before = await gatewayMetrics(gateway.url);
+  const measured = await measure(gateway, options, { ...scenario, request: randomTenantRequest(scenario.tenants), expectedStatus: 200 });
+  const after = await gatewayMetrics(gateway.url);
+  const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+  const requests = delta('corsmesh_cors_decisions_total');
+  const lookups = delta('corsmesh_policy_lookup_seconds_count');
+  return {
+    ...measured,
+    extra: {
+      cacheMisses: delta('corsmesh_policy_cache_misses_total'),
+      missRate: requests ? delta('corsmesh_policy_cache_misses_total') / requests : 0,
+      databaseLookups: lookups,
+      meanLookupMs: lookups ? (delta('corsmesh_policy_lookup_seconds_sum') / lookups) * 1000 : 0,
+    },
+  };
+}
+
+export interface QueryCostResult {
+  readonly requests: number;
+  readonly cacheMisses: number;
+  readonly databaseLookups: number;
+  readonly statements: number;
+  readonly statementsPerMiss: number;
+  readonly plans: readonly { sql: string; plan: string; usesIndex: boolean }[];
+}
+
+/**
+ * What a cache miss costs PostgreSQL: a gateway connected through a counting proxy receives
+ * requests for tenants it has never seen (every one a miss); the statements that cross the
+ * wire are compared with the gateway's own miss counter, and every SQL text seen is EXPLAINed.
+ */
+export async function measureQueryCost(databaseUrl: string, options: BenchOptions, requests = 1000): Promise<QueryCostResult> {
+  const target = new URL(databaseUrl);
+  const proxy = await startQueryCountingProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const proxied = new URL(databaseUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  proxied.searchParams.set('sslmode', 'disable');
+  const gateway = await startServerProcess('gateway (query count)', 'gateway.server.ts', { env: gatewayEnv(proxied.href, 10_000) });
+  try {
+    const load = (from: number, amount: number) =>
+      runLoad({ url: gateway.url, connections: options.connections, duration: 0, amount, request: sequentialTenantRequest(from) });
+    // Fills the connection pool first: opening connections is not what is counted.
+    await load(60_000, 200);
+    const before = await gatewayMetrics(gateway.url);
+    proxy.reset();
+    await load(61_000, requests);
+    const after = await gatewayMetrics(gateway.url);
+    const { statements, sqlTexts } = proxy.counts();
+    const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+    const cacheMisses = delta('corsmesh_policy_cache_misses_total');
+    return {
+      requests,
+      cacheMisses,
+      databaseLookups: delta('corsmesh_policy_lookup_seconds_count'),
+      statements,
+      statementsPerMiss: cacheMisses ? statements / cacheMisses : NaN,
+      plans: await explain(databaseUrl, sqlTexts),
+    };
+  } finally {
+    await gateway.stop();
+    await proxy.close();
+  }
+}
+
+async function explain(databaseUrl: string, sqlTexts: readonly string[]) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const plans = [];
+    for (const sql of sqlTexts) {
+      // The gateway's look-ups take one parameter: a hostname (the Host header) or a slug.
+      const parameter = /hostname\W*=\s*\$1/.test(sql) ? '127.0.0.1' : slugOf(61_000);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`, sql.includes('$1') ? [parameter] : []);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      plans.push({ sql: sql.replace(/\s+/g, ' ').trim(), plan, usesIndex: /Index/.test(plan) && !/Seq Scan/.test(plan) });
+    }
+    return plans;
+  } finally {
+    await client.end();
+  }
+}

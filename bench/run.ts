@@ -1,0 +1,199 @@
+// `npm run bench`: the performance benchmark of issue 6. See bench/README.md.
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openBenchDatabase } from './lib/database.js';
+import { repoRoot } from './lib/dist.js';
+import { closeProbeConnections } from './lib/http-probe.js';
+import { measureInvalidation } from './lib/invalidation.js';
+import { measureMemory } from './lib/memory.js';
+import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
+import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
+import {
+  gatewayEnv,
+  measure,
+  measureManyTenants,
+  measureQueryCost,
+  REQUESTS,
+  type BenchOptions,
+} from './lib/scenarios.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+import type { LoadScenario } from './lib/scenarios.js';
+import { TENANT_COUNT } from './lib/bench-tenants.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '5' },
+    warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '1' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '2' },
+    changes: { type: 'string', default: process.env.BENCH_CHANGES ?? '200' },
+    profile: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (flags.help) {
+  process.stdout.write(`npm run bench [-- options]
+  --connections N   autocannon connections (BENCH_CONNECTIONS, default 10)
+  --duration S      seconds measured per scenario and round (BENCH_DURATION, default 5)
+  --warmup S        seconds of warm-up before each measurement (BENCH_WARMUP, default 1)
+  --rounds N        rounds of scenarios 1–5, best round reported (BENCH_ROUNDS, default 2)
+  --changes N       policy changes of the invalidation scenario (BENCH_CHANGES, default 200)
+  --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
+                    the profile; WHAT: actual (3), preflight (4), refused (5), misses (6b)
+DATABASE_URL: use that server (a database corsmesh_bench is created on it) instead of an embedded one.
+`);
+  process.exit(0);
+}
+
+if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
+  process.stderr.write(`--profile must be one of ${PROFILED_SCENARIOS.join(', ')}\n`);
+  process.exit(2);
+}
+
+const options: BenchOptions = {
+  connections: positive('connections', flags.connections),
+  duration: positive('duration', flags.duration),
+  warmup: Number(flags.warmup) >= 0 ? Number(flags.warmup) : positive('warmup', flags.warmup),
+  changes: positive('changes', flags.changes),
+  rounds: positive('rounds', flags.rounds),
+  log: (line) => process.stdout.write(`${line}\n`),
+};
+const resultsDir = join(repoRoot, 'bench', 'results');
+const startedAt = new Date();
+
+/** Server processes still running: stopped on the way out, whatever happens. */
+const servers = new Set<ServerProcess>();
+async function track(server: Promise<ServerProcess>): Promise<ServerProcess> {
+  const started = await server;
+  servers.add(started);
+  return started;
+}
+async function stopTracked(server: ServerProcess): Promise<void> {
+  servers.delete(server);
+  await server.stop();
+}
+async function withServer<T>(server: Promise<ServerProcess>, use: (server: ServerProcess) => Promise<T>): Promise<T> {
+  const started = await track(server);
+  try {
+    return await use(started);
+  } finally {
+    await stopTracked(started);
+  }
+}
+
+let stopDatabase: (() => Promise<void>) | undefined;
+process.once('SIGINT', () => {
+  options.log('interrupted: stopping the servers and the database');
+  void Promise.allSettled([...servers].map((server) => server.stop()))
+    .then(() => stopDatabase?.())
+    .finally(() => process.exit(130));
+});
+
+options.log('starting PostgreSQL');
+const database = await openBenchDatabase(process.env.DATABASE_URL || undefined, options.log);
+stopDatabase = () => database.stop();
+try {
+  if (flags.profile !== undefined) {
+    await profileHotPath(database.url, flags.profile as ProfiledScenario, options, resultsDir);
+  } else {
+    await runAll();
+  }
+} finally {
+  for (const server of servers) await server.stop();
+  closeProbeConnections();
+  await database.stop();
+}
+
+async function runAll(): Promise<void> {
+  // Scenarios 1–5 side by side: the three servers run at once (idle but for the one under
+  // load) and are measured in turn, round after round; each scenario reports its best round,
+  // which filters out moments when something else on the machine took a core.
+  options.log(`1–5 baseline, static @fastify/cors and corsmesh, ${options.rounds} round(s)`);
+  const baselineServer = await track(startServerProcess('baseline', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'bare' } }));
+  const staticServer = await track(startServerProcess('static', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static' } }));
+  const gateway = await track(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) }));
+  const comparative = [
+    { server: baselineServer, id: '1', title: 'baseline: bare Fastify echo', request: REQUESTS.actual, expectedStatus: 200 },
+    { server: staticServer, id: '2', title: 'static @fastify/cors: actual', request: REQUESTS.actual, expectedStatus: 200 },
+    { server: staticServer, id: '2p', title: 'static @fastify/cors: preflight', request: REQUESTS.preflight, expectedStatus: 204 },
+    { server: gateway, id: '3', title: 'ours: warm, allowed actual', request: REQUESTS.actual, expectedStatus: 200 },
+    { server: gateway, id: '4', title: 'ours: preflight', request: REQUESTS.preflight, expectedStatus: 204 },
+    { server: gateway, id: '5', title: 'ours: refused origin', request: REQUESTS.refused, expectedStatus: 403 },
+  ];
+  const rounds = new Map<string, LoadScenario[]>();
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const { server, ...scenario } of comparative) {
+      const measured = await measure(server, options, scenario);
+      rounds.set(scenario.id, [...(rounds.get(scenario.id) ?? []), measured]);
+    }
+  }
+  const best = (id: string) => {
+    const all = rounds.get(id)!;
+    const winner = all.reduce((a, b) => (b.result.requestsPerSecond > a.result.requestsPerSecond ? b : a));
+    return { ...winner, rounds: all.map((r) => Math.round(r.result.requestsPerSecond)) };
+  };
+  await stopTracked(baselineServer);
+  await stopTracked(staticServer);
+
+  options.log('6 many tenants');
+  const tenants10k = await measureManyTenants(gateway, options, { id: '6a', title: 'ours: 10,000 tenants, all cached', tenants: 10_000, prewarm: true });
+  await stopTracked(gateway);
+  const tenants100k = await withServer(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 10_000) }), (server) =>
+    measureManyTenants(server, options, { id: '6b', title: 'ours: 100,000 tenants, cache 10,000', tenants: TENANT_COUNT, prewarm: false }),
+  );
+  const baseline = best('1');
+  const staticActual = best('2');
+  const staticPreflight = best('2p');
+  const warmCache = { actual: best('3'), preflight: best('4'), refused: best('5'), tenants10k };
+  options.log('  cache-miss cost (statements counted on the wire)');
+  const queryCost = await measureQueryCost(database.url, options);
+  const invalidation = await measureInvalidation(database.url, options);
+  const memory = await measureMemory(database.url, TENANT_COUNT, options);
+
+  const report: BenchReport = {
+    startedAt: startedAt.toISOString(),
+    machine: { cpu: cpuModel(), cores: availableParallelism(), node: process.version, postgres: database.version, database: database.server },
+    settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds },
+    baseline,
+    staticActual,
+    staticPreflight,
+    ours: { ...warmCache, tenants100k },
+    queryCost,
+    invalidation,
+    memory,
+  };
+  const targets = evaluateTargets(report);
+  options.log(`\n${consoleTable(report, targets)}\n`);
+  await mkdir(resultsDir, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const json = JSON.stringify({ ...report, targets }, null, 2);
+  const md = markdown(report, targets);
+  for (const name of [stamp, 'latest']) {
+    await writeFile(join(resultsDir, `${name}.json`), json);
+    await writeFile(join(resultsDir, `${name}.md`), md);
+  }
+  options.log(`results: bench/results/${stamp}.{json,md} (and latest.{json,md})`);
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    return line?.split(':')[1]?.trim() ?? 'unknown CPU';
+  } catch {
+    // Not Linux: /proc/cpuinfo does not exist; the model is then simply not reported.
+    return 'unknown CPU';
+  }
+}
+
+function positive(name: string, value: string | undefined): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    process.stderr.write(`--${name} must be a positive number, got ${value}\n`);
+    process.exit(2);
+  }
+  return number;
+}
