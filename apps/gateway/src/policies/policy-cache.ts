@@ -55,8 +55,12 @@ export class PolicyCache {
   private readonly tenants: LRUCache<string, Entry>;
   private readonly unknown: LRUCache<string, true>;
   private readonly inFlight = new Map<string, Promise<CachedTenant | null>>();
-  /** Cache keys of each tenant id, to evict all of them on a change notice. */
-  private readonly keysByTenant = new Map<string, Set<string>>();
+  /**
+   * Cache keys of each tenant id, to evict all of them on a change notice. Usually one key
+   * (its slug, or its hostname), kept as a plain string: a Set per tenant cost ~150 bytes
+   * of every cached policy (issue 6's memory target).
+   */
+  private readonly keysByTenant = new Map<string, string | Set<string>>();
   private readonly events: PolicyCacheEvents;
   /** Bumped by every invalidation; a load started in an older epoch is not cached. */
   private epoch = 0;
@@ -107,7 +111,8 @@ export class PolicyCache {
   /** Applies a change notice: evicts the tenant under every key, and its names' unknown entries. */
   invalidate(event: PolicyChangedEvent): void {
     this.epoch++;
-    for (const key of [...(this.keysByTenant.get(event.tenantId) ?? [])]) this.tenants.delete(key);
+    const keys = this.keysByTenant.get(event.tenantId);
+    for (const key of typeof keys === 'string' ? [keys] : [...(keys ?? [])]) this.tenants.delete(key);
     for (const slug of event.slugs) this.forget(`s:${slug}`);
     for (const hostname of event.hostnames) this.forget(`h:${hostname}`);
   }
@@ -147,16 +152,20 @@ export class PolicyCache {
 
   private store(key: string, value: CachedTenant): void {
     this.tenants.set(key, { value, loadedAt: performance.now() });
-    let keys = this.keysByTenant.get(value.tenantId);
-    if (!keys) this.keysByTenant.set(value.tenantId, (keys = new Set()));
-    keys.add(key);
+    const keys = this.keysByTenant.get(value.tenantId);
+    if (keys === undefined || keys === key) this.keysByTenant.set(value.tenantId, key);
+    else if (typeof keys === 'string') this.keysByTenant.set(value.tenantId, new Set([keys, key]));
+    else keys.add(key);
   }
 
   private unindex(tenantId: string, key: string): void {
     const keys = this.keysByTenant.get(tenantId);
-    if (!keys) return;
-    keys.delete(key);
-    if (keys.size === 0) this.keysByTenant.delete(tenantId);
+    if (keys === key) {
+      this.keysByTenant.delete(tenantId);
+    } else if (typeof keys === 'object') {
+      keys.delete(key);
+      if (keys.size === 1) this.keysByTenant.set(tenantId, keys.values().next().value!);
+    }
   }
 
   private refresh(key: string, lookup: TenantLookup, entry: Entry): void {
