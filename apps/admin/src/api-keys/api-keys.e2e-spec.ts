@@ -25,6 +25,7 @@ describe(ApiKeysController.name, () => {
       const response = await api.request({ method: 'POST', url: url(), body: { name: ' CI deploy ' } });
 
       expect(response.statusCode).toBe(201);
+      expect(response.headers['cache-control']).toBe('no-store');
       const key = createdApiKeyView.parse(response.json());
       expect(key).toMatchObject({ name: 'CI deploy', revokedAt: null });
       expect(key.secret).toMatch(new RegExp(`^cmk_${key.prefix}_[A-Za-z0-9_-]{43}$`));

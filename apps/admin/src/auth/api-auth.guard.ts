@@ -33,6 +33,8 @@ export class ApiAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    // Answers depend on who asks and one carries a new key's secret: no cache may keep them.
+    void reply.header('cache-control', 'no-store');
     const principal = await this.authenticate(request, reply);
     request.principal = principal;
     this.authorise(principal, request, context);
