@@ -99,11 +99,3 @@ export async function tabTo(page: Page, label: string, max = 60): Promise<void> 
   }
   throw new Error(`no control labelled ${JSON.stringify(label)} within ${max} Tab presses`);
 }
-
-/** The text of the focused element (its accessible label when it has one). */
-export function focusedText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
-    return (element?.getAttribute('aria-label') ?? element?.textContent ?? '').trim();
-  });
-}

@@ -40,7 +40,7 @@ export function summarise(event: AuditEvent): string {
       if (!before || !after) return '';
       const ignored = new Set(['version', 'updatedAt']);
       const changed = Object.keys(after).filter((key) => !ignored.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key]));
-      return changed.length ? `changed ${changed.join(', ')}` : '';
+      return changed.map((key) => `${key}: ${brief(before[key])} → ${brief(after[key])}`).join('; ');
     }
     case 'tenant.created':
       return text(after?.slug);
@@ -63,6 +63,12 @@ function listOf(value: unknown): unknown[] | null {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
+/** A field's value in a few characters: lists joined, `none` for an empty one. */
+function brief(value: unknown): string {
+  if (Array.isArray(value)) return value.length ? value.map(text).join(', ') : 'none';
+  return value === undefined || value === null ? 'none' : text(value);
 }
 
 function count(n: number, noun: string): string {

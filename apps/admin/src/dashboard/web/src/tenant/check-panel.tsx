@@ -116,6 +116,7 @@ export function CheckPanel({ tenant }: { tenant: Tenant }) {
 
 function CheckAnswer({ request, answer }: { request: CheckRequest; answer: CheckResult }) {
   const headerEntries = Object.entries(answer.headers);
+  const corsHeaderCount = headerEntries.filter(([name]) => name.startsWith('access-control-')).length;
   const verdict = answer.allowed ? 'Allowed' : answer.blocked ? 'Refused' : 'Not allowed, but not blocked (report-only)';
   return (
     <section class={`card verdict ${answer.allowed ? 'verdict-allowed' : 'verdict-refused'}`} aria-labelledby="verdict-title" data-testid="check-result">
@@ -163,6 +164,11 @@ function CheckAnswer({ request, answer }: { request: CheckRequest; answer: Check
         ) : null}
       </dl>
       <h3>Headers the gateway would send</h3>
+      {corsHeaderCount === 0 ? (
+        <p class="muted">
+          No Access-Control-* headers: {answer.allowed ? 'none are needed for this request.' : 'the browser would not let the page read the response.'}
+        </p>
+      ) : null}
       {headerEntries.length ? (
         <table class="table headers-table">
           <thead>
@@ -180,9 +186,7 @@ function CheckAnswer({ request, answer }: { request: CheckRequest; answer: Check
             ))}
           </tbody>
         </table>
-      ) : (
-        <p class="muted">No CORS headers: the browser would not let the page read the response.</p>
-      )}
+      ) : null}
     </section>
   );
 }

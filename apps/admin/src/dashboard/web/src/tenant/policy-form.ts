@@ -45,7 +45,7 @@ export function fieldsOf(form: PolicyForm): Omit<PolicyFields, 'maxAge'> & { max
     allowedHeaders: splitNames(form.allowedHeaders),
     exposedHeaders: splitNames(form.exposedHeaders),
     allowCredentials: form.allowCredentials,
-    maxAge: /^\d+$/.test(maxAge) ? Number(maxAge) : maxAge,
+    maxAge: /^-?\d+$/.test(maxAge) ? Number(maxAge) : maxAge,
     allowPrivateNetwork: form.allowPrivateNetwork,
     mode: form.mode,
   };

@@ -114,6 +114,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
           <Field
             label="Other methods"
             name="otherMethods"
+          markOptional={false}
             value={form.otherMethods}
             onValue={(otherMethods) => update({ otherMethods })}
             hint="Comma-separated, e.g. PROPFIND; * allows any method."
@@ -129,6 +130,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
         <Field
           label="Allowed request headers"
           name="allowedHeaders"
+          markOptional={false}
           value={form.allowedHeaders}
           onValue={(allowedHeaders) => update({ allowedHeaders })}
           error={listErrors('allowedHeaders', form.allowedHeaders)}
@@ -137,6 +139,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
         <Field
           label="Exposed response headers"
           name="exposedHeaders"
+          markOptional={false}
           value={form.exposedHeaders}
           onValue={(exposedHeaders) => update({ exposedHeaders })}
           error={listErrors('exposedHeaders', form.exposedHeaders)}
@@ -146,6 +149,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
           <Field
             label="Max age (seconds)"
             name="maxAge"
+          required
             type="number"
             inputMode="numeric"
             min={0}

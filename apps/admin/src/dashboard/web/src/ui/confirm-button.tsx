@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /**
  * A destructive action in two steps: the first press asks, in place, with the consequence
@@ -19,7 +19,7 @@ export function ConfirmButton(props: {
   const confirmRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (asking) confirmRef.current?.focus();
   }, [asking]);
 

@@ -14,6 +14,8 @@ interface FieldProps {
   readonly name?: string;
   readonly placeholder?: string;
   readonly required?: boolean;
+  /** Mark an optional field "(optional)"; off where empty is an ordinary value (an empty list). */
+  readonly markOptional?: boolean;
   readonly autoComplete?: string;
   readonly inputMode?: 'text' | 'numeric' | 'decimal' | 'url' | 'search';
   readonly spellcheck?: boolean;
@@ -46,7 +48,7 @@ export function Field(props: FieldProps) {
     <div class={`field${errors.length ? ' field-invalid' : ''}${props.class ? ` ${props.class}` : ''}`}>
       <label for={id}>
         {props.label}
-        {props.required ? null : <span class="optional"> (optional)</span>}
+        {props.required || props.markOptional === false ? null : <span class="optional"> (optional)</span>}
       </label>
       {props.hint ? (
         <p class="hint" id={hintId}>
