@@ -4,3 +4,4 @@ export { HealthModule, type HealthModuleOptions } from './health/health.module.j
 export { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe.js';
 export { createNestFastifyApp, type CreateAppOptions } from './create-app.js';
 export { runUntilSignal } from './run-until-signal.js';
+export { serveStandalone, type StandaloneApp } from './serve-standalone.js';

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_PREFIX } from '../api-prefix.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { ApiProblems, schemaRef } from '../docs/api-schemas.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type Page, type PageQuery, pageQuerySchema } from '../pagination/page.js';
+import { ApiPageQuery } from '../pagination/api-page-query.decorator.js';
+import { type Page, type PageQuery, pageQuerySchema } from '../pagination/page.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import type { AuditEventView } from './audit-event.js';
@@ -21,18 +22,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: 'The tenant’s audit trail, newest first' })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT },
-    description: `Capped at ${MAX_PAGE_LIMIT}`,
-  })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    schema: { type: 'string' },
-    description: '`nextCursor` of the previous page',
-  })
+  @ApiPageQuery()
   @ApiOkResponse({ schema: schemaRef('AuditEventPage') })
   @ApiProblems(400, 404)
   async list(

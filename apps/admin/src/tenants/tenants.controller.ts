@@ -5,7 +5,8 @@ import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RootOnly } from '../auth/root-only.decorator.js';
 import { ApiProblems, schemaRef } from '../docs/api-schemas.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type Page } from '../pagination/page.js';
+import { ApiPageQuery } from '../pagination/api-page-query.decorator.js';
+import { type Page } from '../pagination/page.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import type { Tenant } from './tenant.js';
@@ -53,18 +54,7 @@ export class TenantsController {
 
   @Get()
   @ApiOperation({ summary: 'List tenants by slug (root only)' })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    schema: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_LIMIT },
-    description: `Capped at ${MAX_PAGE_LIMIT}`,
-  })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    schema: { type: 'string' },
-    description: '`nextCursor` of the previous page',
-  })
+  @ApiPageQuery()
   @ApiQuery({
     name: 'search',
     required: false,
