@@ -16,6 +16,7 @@ import {
   measure,
   measureManyTenants,
   measureQueryCost,
+  randomTenantRequest,
   REQUESTS,
   type BenchOptions,
 } from './lib/scenarios.js';
@@ -26,7 +27,7 @@ import { TENANT_COUNT } from './lib/bench-tenants.js';
 const { values: flags } = parseArgs({
   options: {
     connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
-    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '5' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '3' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '1' },
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '2' },
     changes: { type: 'string', default: process.env.BENCH_CHANGES ?? '200' },
@@ -38,7 +39,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(`npm run bench [-- options]
   --connections N   autocannon connections (BENCH_CONNECTIONS, default 10)
-  --duration S      seconds measured per scenario and round (BENCH_DURATION, default 5)
+  --duration S      seconds measured per scenario and round (BENCH_DURATION, default 3)
   --warmup S        seconds of warm-up before each measurement (BENCH_WARMUP, default 1)
   --rounds N        rounds of scenarios 1–5, best round reported (BENCH_ROUNDS, default 2)
   --changes N       policy changes of the invalidation scenario (BENCH_CHANGES, default 200)
@@ -60,10 +61,14 @@ const options: BenchOptions = {
   warmup: Number(flags.warmup) >= 0 ? Number(flags.warmup) : positive('warmup', flags.warmup),
   changes: positive('changes', flags.changes),
   rounds: positive('rounds', flags.rounds),
-  log: (line) => process.stdout.write(`${line}\n`),
+  log: (line) => process.stdout.write(`[${elapsed()}] ${line}\n`),
 };
 const resultsDir = join(repoRoot, 'bench', 'results');
 const startedAt = new Date();
+function elapsed(): string {
+  const seconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
 
 /** Server processes still running: stopped on the way out, whatever happens. */
 const servers = new Set<ServerProcess>();
@@ -131,6 +136,14 @@ async function runAll(): Promise<void> {
       rounds.set(scenario.id, [...(rounds.get(scenario.id) ?? []), measured]);
     }
   }
+  // The baseline with the request pattern of scenario 6 (a random tenant per request): what
+  // building a different request every time costs the client and the server's routing.
+  const baselineManyTenants = await measure(baselineServer, options, {
+    id: '1m',
+    title: 'baseline: 10,000 tenants (random slug)',
+    request: randomTenantRequest(10_000),
+    expectedStatus: 200,
+  });
   const best = (id: string) => {
     const all = rounds.get(id)!;
     const winner = all.reduce((a, b) => (b.result.requestsPerSecond > a.result.requestsPerSecond ? b : a));
@@ -159,6 +172,7 @@ async function runAll(): Promise<void> {
     machine: { cpu: cpuModel(), cores: availableParallelism(), node: process.version, postgres: database.version, database: database.server },
     settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds },
     baseline,
+    baselineManyTenants,
     staticActual,
     staticPreflight,
     ours: { ...warmCache, tenants100k },
@@ -167,7 +181,7 @@ async function runAll(): Promise<void> {
     memory,
   };
   const targets = evaluateTargets(report);
-  options.log(`\n${consoleTable(report, targets)}\n`);
+  options.log(`done\n\n${consoleTable(report, targets)}\n`);
   await mkdir(resultsDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const json = JSON.stringify({ ...report, targets }, null, 2);

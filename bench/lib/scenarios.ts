@@ -56,7 +56,7 @@ export const REQUESTS = {
 } satisfies Record<string, autocannon.Request>;
 
 /** An actual request from tenant `index`'s allowed origin, for a random tenant below `tenants`. */
-function randomTenantRequest(tenants: number, offset = 0): autocannon.Request {
+export function randomTenantRequest(tenants: number, offset = 0): autocannon.Request {
   return {
     method: 'GET',
     setupRequest: (request) => {
@@ -105,7 +105,7 @@ export async function measureManyTenants(
   options: BenchOptions,
   scenario: { id: string; title: string; tenants: number; prewarm: boolean },
 ): Promise<LoadScenario> {
-  if (scenario.prewarm) await gateway.command('warm', { from: 0, count: scenario.tenants, concurrency: 16 });
+  if (scenario.prewarm) await gateway.command('warm', { from: 0, count: scenario.tenants, concurrency: 32 });
   const before = await gatewayMetrics(gateway.url);
   const measured = await measure(gateway, options, { ...scenario, request: randomTenantRequest(scenario.tenants), expectedStatus: 200 });
   const after = await gatewayMetrics(gateway.url);
@@ -137,7 +137,7 @@ export interface QueryCostResult {
  * requests for tenants it has never seen (every one a miss); the statements that cross the
  * wire are compared with the gateway's own miss counter, and every SQL text seen is EXPLAINed.
  */
-export async function measureQueryCost(databaseUrl: string, options: BenchOptions, requests = 1000): Promise<QueryCostResult> {
+export async function measureQueryCost(databaseUrl: string, options: BenchOptions, requests = 500): Promise<QueryCostResult> {
   const target = new URL(databaseUrl);
   const proxy = await startQueryCountingProxy({ host: target.hostname, port: Number(target.port || 5432) });
   const proxied = new URL(databaseUrl);
@@ -149,7 +149,7 @@ export async function measureQueryCost(databaseUrl: string, options: BenchOption
     const load = (from: number, amount: number) =>
       runLoad({ url: gateway.url, connections: options.connections, duration: 0, amount, request: sequentialTenantRequest(from) });
     // Fills the connection pool first: opening connections is not what is counted.
-    await load(60_000, 200);
+    await load(60_000, 100);
     const before = await gatewayMetrics(gateway.url);
     proxy.reset();
     await load(61_000, requests);
