@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DatabaseModule } from '#database';
-import { ProblemDetailsFilter } from '#problem-details';
 import { HealthModule } from '#service-runtime';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -11,6 +10,7 @@ import { AdminConfigModule } from './config/admin-config.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { OriginsModule } from './origins/origins.module.js';
+import { AdminProblemDetailsFilter } from './persistence/admin-problem-details.filter.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
@@ -33,7 +33,7 @@ export class AdminModule {
         DocsModule,
         DashboardModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [{ provide: APP_FILTER, useClass: AdminProblemDetailsFilter }],
     };
   }
 }

@@ -12,3 +12,49 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
+
+// Prisma's codes for a database it cannot reach or lost: P1001 unreachable, P1002 timed out,
+// P1008 operation timed out, P1017 server closed the connection, P2024 no pool connection in time.
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// What @prisma/adapter-pg reports for a lost or refused connection.
+const UNAVAILABLE_DRIVER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+// SQLSTATE class 08 (connection exception) and 57P01-57P03 (server shutting down, restarting or
+// starting up): https://www.postgresql.org/docs/current/errcodes-appendix.html
+const UNAVAILABLE_SQLSTATE = /^(?:08[0-9A-Z]{3}|57P0[123])$/;
+// What `pg` throws itself, without a code, when a connection dies or the pool cannot get one.
+const UNAVAILABLE_PG_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/**
+ * The database cannot be reached right now (down, restarting, or the connection was lost), as
+ * opposed to a query it refused. Looks through Prisma's wrapping and the error's causes.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)))
+      return true;
+    const driver = (
+      current as {
+        meta?: {
+          driverAdapterError?: {
+            cause?: { kind?: unknown; code?: unknown; originalCode?: unknown };
+          };
+        };
+      }
+    ).meta?.driverAdapterError?.cause;
+    if (driver !== undefined) {
+      if (typeof driver.kind === 'string' && UNAVAILABLE_DRIVER_KINDS.has(driver.kind)) return true;
+      for (const sqlState of [driver.code, driver.originalCode]) {
+        if (typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState)) return true;
+      }
+    }
+    if (UNAVAILABLE_PG_MESSAGE.test(current.message)) return true;
+  }
+  return false;
+}
