@@ -65,6 +65,8 @@ describe('Dashboard: sign-in and tenants', () => {
       await createTenantOnDashboard(page, 'acme', 'Acme Corporation');
 
       expect(new URL(page.url()).pathname).toBe('/tenants/acme');
+      // As after a page load, focus starts at the new page's heading.
+      await page.waitForFunction(() => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Acme Corporation');
       await page.getByText('No origins yet').waitFor();
       await page.getByRole('link', { name: 'Tenants', exact: true }).first().click();
       await page.getByRole('link', { name: 'Acme Corporation' }).waitFor();

@@ -30,71 +30,62 @@ export function TenantPage({ slug, section }: { slug: string; section: TenantSec
     document.title = `${SECTION_TITLES[section]} · ${name} · corsmesh admin`;
   }, [state, slug, section]);
 
-  if (state.status === 'loading' && state.data === undefined) {
-    return (
-      <section class="page">
-        <Breadcrumbs current={slug} />
-        <h1 tabIndex={-1}>{slug}</h1>
-        <Loading label="Loading the tenant…" />
-      </section>
-    );
-  }
-  if (state.status === 'error' && state.data === undefined) {
-    const error = state.error;
-    const missing = error instanceof ApiError && error.status === 404;
-    return (
-      <section class="page">
-        <Breadcrumbs current={slug} />
-        <h1 tabIndex={-1}>{missing ? 'No such tenant' : slug}</h1>
-        <ErrorNotice error={error} title={missing ? `There is no tenant “${slug}”.` : 'The tenant could not be loaded.'}>
-          {missing ? (
-            <p>
-              <Link href="/">Back to the tenants</Link>
-            </p>
-          ) : (
-            <button type="button" class="button" onClick={reload}>
-              Try again
-            </button>
-          )}
-        </ErrorNotice>
-      </section>
-    );
-  }
-  const tenant = state.data!;
+  // Every state renders the heading at the same place, so the element (and the focus a
+  // navigation gave it) survives the tenant's arrival.
+  const tenant = state.data;
+  const missing = state.status === 'error' && state.error instanceof ApiError && state.error.status === 404;
   return (
     <section class="page">
-      <Breadcrumbs current={tenant.name} />
-      <div class="page-head">
-        <h1 tabIndex={-1}>{tenant.name}</h1>
-        <dl class="facts">
-          <div>
-            <dt>Slug</dt>
-            <dd class="mono">{tenant.slug}</dd>
+      <Breadcrumbs current={tenant?.name ?? slug} />
+      <h1 tabIndex={-1}>{tenant?.name ?? (missing ? 'No such tenant' : slug)}</h1>
+      {tenant === undefined ? (
+        state.status === 'error' ? (
+          <ErrorNotice error={state.error} title={missing ? `There is no tenant “${slug}”.` : 'The tenant could not be loaded.'}>
+            {missing ? (
+              <p>
+                <Link href="/">Back to the tenants</Link>
+              </p>
+            ) : (
+              <button type="button" class="button" onClick={reload}>
+                Try again
+              </button>
+            )}
+          </ErrorNotice>
+        ) : (
+          <Loading label="Loading the tenant…" />
+        )
+      ) : (
+        <>
+          <dl class="facts">
+            <div>
+              <dt>Slug</dt>
+              <dd class="mono">{tenant.slug}</dd>
+            </div>
+            <div>
+              <dt>Gateway path</dt>
+              <dd class="mono">/t/{tenant.slug}/</dd>
+            </div>
+            <div>
+              <dt>Hostnames</dt>
+              <dd class="mono">{tenant.hostnames.length ? tenant.hostnames.join(', ') : '—'}</dd>
+            </div>
+            <div>
+              <dt>Upstream</dt>
+              <dd class="mono break">{tenant.upstreamUrl ?? 'echo handler'}</dd>
+            </div>
+          </dl>
+          <nav class="tabs" aria-label="Tenant sections">
+            {(Object.keys(SECTION_TITLES) as TenantSection[]).map((key) => (
+              <Link key={key} href={tenantHref(tenant.slug, key)} class="tab" aria-current={key === section ? 'page' : undefined}>
+                {SECTION_TITLES[key]}
+              </Link>
+            ))}
+          </nav>
+          <div class="tab-panel">
+            <Section tenant={tenant} section={section} />
           </div>
-          <div>
-            <dt>Gateway path</dt>
-            <dd class="mono">/t/{tenant.slug}/</dd>
-          </div>
-          <div>
-            <dt>Hostnames</dt>
-            <dd class="mono">{tenant.hostnames.length ? tenant.hostnames.join(', ') : '—'}</dd>
-          </div>
-          <div>
-            <dt>Upstream</dt>
-            <dd class="mono break">{tenant.upstreamUrl ?? 'echo handler'}</dd>
-          </div>
-        </dl>
-      </div>
-      <nav class="tabs" aria-label="Tenant sections">
-        {(Object.keys(SECTION_TITLES) as TenantSection[]).map((key) => (
-          <Link key={key} href={tenantHref(tenant.slug, key)} class="tab" aria-current={key === section ? 'page' : undefined}>
-            {SECTION_TITLES[key]}
-          </Link>
-        ))}
-      </nav>
-      <div class="tab-panel">
-        <Section tenant={tenant} section={section} />
-      </div>
+        </>
+      )}
     </section>
   );
 }

@@ -29,7 +29,7 @@ export function TenantsPage() {
   );
   useEffect(() => setMore(null), [state]);
 
-  const firstPage = state.status === 'ready' ? state.data : state.data;
+  const firstPage = state.data;
   const items = [...(firstPage?.items ?? []), ...(more?.items ?? [])];
   const nextCursor = more ? more.nextCursor : (firstPage?.nextCursor ?? null);
 
