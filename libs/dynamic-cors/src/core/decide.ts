@@ -87,7 +87,7 @@ export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecisi
   if (
     request.selfOrigin !== undefined &&
     origin !== 'null' &&
-    origin === parseRequestOrigin(request.selfOrigin)
+    origin === parseSelfOrigin(request.selfOrigin)
   ) {
     return SAME_ORIGIN;
   }
@@ -102,6 +102,20 @@ export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecisi
   const allowOrigin = match.rule.kind === 'any' ? '*' : rawOrigin;
   if (!preflight) return allowActual(policy, match, rawOrigin, origin, allowOrigin);
   return decidePreflight(policy, request, match, origin, allowOrigin);
+}
+
+// The last self origin parsed, and its result. A gateway sees very few distinct `Host`
+// headers, and parsing the request's own origin on every request was as costly as parsing its
+// `Origin` header in the hot-path profile (issue 6). The result depends only on the string.
+let lastSelfOrigin: string | undefined;
+let lastSelfOriginParsed: string | null = null;
+
+function parseSelfOrigin(selfOrigin: string): string | null {
+  if (selfOrigin !== lastSelfOrigin) {
+    lastSelfOriginParsed = parseRequestOrigin(selfOrigin);
+    lastSelfOrigin = selfOrigin;
+  }
+  return lastSelfOriginParsed;
 }
 
 function matchOrigin(
