@@ -20,7 +20,6 @@ export function normaliseOriginInput(input: string): OriginInputResult {
     return refuse(`origin must be at most ${MAX_ORIGIN_LENGTH} characters`);
   }
   if (trimmed.toLowerCase() === 'null') return { ok: true, origin: 'null' };
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f-\u009f]/.test(trimmed)) {
     return refuse(`origin must not contain whitespace or control characters: ${show(trimmed)}`);
   }

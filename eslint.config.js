@@ -1,0 +1,39 @@
+import tseslint from 'typescript-eslint';
+
+// Only rules that catch real bugs or guard the architecture; formatting is Prettier's.
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'libs/database/src/generated/**', 'apps/admin/src/dashboard/public/**', 'bench/results/**', 'reliability/results/**', 'test-artifacts/**', '**/*.js', '**/*.mjs'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    extends: [tseslint.configs.base],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['prisma.config.ts', 'apps/admin/src/dashboard/web/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/libs/*/src/*', '!**/libs/*/src/index.js'], message: 'Import a lib through its alias (#database, #dynamic-cors, …), never its internals.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Preact event handlers may be async: they report their own errors on the page.
+    files: ['apps/admin/src/dashboard/web/**/*.tsx'],
+    rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },
+  },
+  {
+    // Tests and tooling may reach into a lib's internals (the embedded server, the migrator).
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**', 'bench/**', 'reliability/**', 'scripts/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);
