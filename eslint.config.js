@@ -8,7 +8,7 @@ export default tseslint.config(
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['prisma.config.ts', 'apps/admin/src/dashboard/web/vite.config.ts'] },
+        projectService: { allowDefaultProject: ['prisma.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
