@@ -1,13 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+/** @param {string} path relative to this folder */
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * The admin dashboard: a Preact page built into `../public/`, which the admin app serves at `/`.
  * JSX goes through Vite's own transform (Oxc) with Preact's automatic runtime, so no framework
  * plugin is needed. `npm run dev:dashboard` serves it with hot reload and sends `/api` to an
  * admin app on ADMIN_PORT (default 3001).
+ *
+ * Plain JavaScript: the page's tsconfig is for browser code, the server's excludes `web/`.
  */
 export default defineConfig({
   root: here('.'),

@@ -58,7 +58,7 @@ export function CreateTenantForm({ onCreated }: { onCreated: (tenant: Tenant) =>
   return (
     <section class="card" aria-labelledby="create-tenant-title">
       <h2 id="create-tenant-title">New tenant</h2>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field
           label="Slug"
           name="slug"

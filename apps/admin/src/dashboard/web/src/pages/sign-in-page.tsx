@@ -51,7 +51,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (token: string)
           {notice}
         </p>
       ) : null}
-      <form class="card" method="post" onSubmit={submit} noValidate>
+      <form class="card" method="post" onSubmit={(event) => void submit(event)} noValidate>
         <Field
           label="Admin token or API key"
           type="password"

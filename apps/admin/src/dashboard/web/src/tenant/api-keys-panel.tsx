@@ -129,7 +129,7 @@ function CreateKeyForm({ resource, onCreated }: { resource: string; onCreated: (
   return (
     <section class="card" aria-labelledby="create-key-title">
       <h2 id="create-key-title">New API key</h2>
-      <form class="inline-form" onSubmit={submit} noValidate>
+      <form class="inline-form" onSubmit={(event) => void submit(event)} noValidate>
         <Field class="field-grow" label="What is it for?" name="keyName" required value={name} onValue={setName} error={atField} placeholder="CI deploy" />
         <button type="submit" class="button button-primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create key'}

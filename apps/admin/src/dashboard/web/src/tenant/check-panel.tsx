@@ -52,7 +52,7 @@ export function CheckPanel({ tenant }: { tenant: Tenant }) {
           <h2 id="check-title">Test an origin</h2>
           <p class="hint">Ask what the gateway would answer a browser on this origin, with the policy as it is now. Nothing is changed.</p>
         </div>
-        <form onSubmit={submit} noValidate class="check-form">
+        <form onSubmit={(event) => void submit(event)} noValidate class="check-form">
           <Field
             class="field-grow"
             label="Origin of the page"

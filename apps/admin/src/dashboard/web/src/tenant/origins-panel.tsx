@@ -143,7 +143,7 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
           : undefined;
 
   return (
-    <form class="add-origin" onSubmit={submit} noValidate aria-label="Add an origin">
+    <form class="add-origin" onSubmit={(event) => void submit(event)} noValidate aria-label="Add an origin">
       <div class="field field-kind">
         <label for="origin-kind">Kind</label>
         <select id="origin-kind" value={kind} onChange={(event) => setKind((event.currentTarget as HTMLSelectElement).value as RuleKind)}>
@@ -252,6 +252,7 @@ function BulkEditor(props: {
         >
           <Field
             label="Origins, one per line"
+            markOptional={false}
             name="origins"
             multiline
             rows={8}

@@ -88,7 +88,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
           Version {policy.version}, changed <Timestamp iso={policy.updatedAt} />.
         </p>
       </div>
-      <form onSubmit={save} noValidate class="policy-form">
+      <form onSubmit={(event) => void save(event)} noValidate class="policy-form">
         <fieldset class="fieldset" aria-describedby={methodErrors.length ? 'methods-error' : undefined}>
           <legend>Allowed methods</legend>
           <p class="hint">GET, HEAD and POST are always allowed for simple requests; the others need a preflight.</p>
