@@ -197,5 +197,18 @@ describe('Dashboard: policy, audit log and API keys', () => {
       await page.getByText('this API key may only manage tenant keyed').waitFor();
       await context.close();
     });
+
+    it('signs the tab out, saying why, when its key is revoked meanwhile', async () => {
+      const created = await callAdminApi<{ id: string; secret: string }>(stack, 'POST', '/tenants/keyed/api-keys', { name: 'short-lived' });
+      const { page, done } = await openTenant('keyed', '', created.body.secret);
+      expect((await callAdminApi(stack, 'DELETE', `/tenants/keyed/api-keys/${created.body.id}`)).status).toBe(204);
+
+      await page.getByRole('link', { name: 'Policy' }).click();
+
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await page.getByText('The API no longer accepts your token').waitFor();
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      await done();
+    });
   });
 });

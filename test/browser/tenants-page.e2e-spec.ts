@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { launchChromium, openPage, screenshot } from './support/browser.js';
-import { ADMIN_TOKEN, createTenantOnDashboard, type DashboardStack, signIn, startDashboardStack } from './support/dashboard-stack.js';
+import { ADMIN_TOKEN, callAdminApi, createTenantOnDashboard, type DashboardStack, signIn, startDashboardStack } from './support/dashboard-stack.js';
 
 // The dashboard in Debian's chromium against the real admin app and database: signing in,
 // and the tenants page. `npm test` builds the page first.
@@ -120,6 +120,25 @@ describe('Dashboard: sign-in and tenants', () => {
       await page.getByRole('link', { name: 'Globex Industries' }).waitFor();
       await page.getByLabel('Search tenants').fill('no such tenant');
       await page.getByText('No tenant matches “no such tenant”.').waitFor();
+      await context.close();
+    });
+
+    it('loads more tenants than fit on one page', async () => {
+      for (let n = 0; n < 50; n++) {
+        const created = await callAdminApi(stack, 'POST', '/tenants', { slug: `zz-${String(n).padStart(2, '0')}`, name: `Bulk tenant ${n}` });
+        expect(created.status).toBe(201);
+      }
+      const { context, page } = await openPage(browser);
+      await signIn(page, stack.adminUrl);
+      const rows = page.getByTestId('tenant-row');
+      await page.getByRole('button', { name: 'Load more tenants' }).waitFor();
+      const total = (await callAdminApi<{ items: unknown[] }>(stack, 'GET', '/tenants?limit=200')).body.items.length;
+      expect(await rows.count()).toBe(50);
+
+      await page.getByRole('button', { name: 'Load more tenants' }).click();
+
+      await page.waitForFunction((expected) => document.querySelectorAll('[data-testid="tenant-row"]').length === expected, total);
+      expect(await page.getByRole('button', { name: 'Load more tenants' }).count()).toBe(0);
       await context.close();
     });
 
