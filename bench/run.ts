@@ -1,7 +1,7 @@
 // `npm run bench`: the performance benchmark of issue 6. See bench/README.md.
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openBenchDatabase } from './lib/database.js';
@@ -98,6 +98,11 @@ process.once('SIGINT', () => {
     .finally(() => process.exit(130));
 });
 
+// What else the machine was doing: on two cores a busy neighbour moves every figure.
+const loadBefore = loadavg()[0]!;
+if (loadBefore > availableParallelism() / 2) {
+  options.log(`warning: load average ${loadBefore.toFixed(1)} on ${availableParallelism()} cores before the run: other work is competing, figures will be noisy`);
+}
 options.log('starting PostgreSQL');
 const database = await openBenchDatabase(process.env.DATABASE_URL || undefined, options.log);
 stopDatabase = () => database.stop();
@@ -169,7 +174,14 @@ async function runAll(): Promise<void> {
 
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
-    machine: { cpu: cpuModel(), cores: availableParallelism(), node: process.version, postgres: database.version, database: database.server },
+    machine: {
+      cpu: cpuModel(),
+      cores: availableParallelism(),
+      node: process.version,
+      postgres: database.version,
+      database: database.server,
+      loadAverage: { before: loadBefore, after: loadavg()[0]! },
+    },
     settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds },
     baseline,
     baselineManyTenants,

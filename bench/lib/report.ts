@@ -8,6 +8,8 @@ export interface Machine {
   readonly node: string;
   readonly postgres: string;
   readonly database: string;
+  /** One-minute load average before and after the run (everything else the machine did). */
+  readonly loadAverage: { readonly before: number; readonly after: number };
 }
 
 export interface BenchReport {
@@ -114,7 +116,9 @@ function rows(report: BenchReport): Row[] {
 export function markdown(report: BenchReport, targets: readonly Target[]): string {
   const { machine, settings, invalidation, memory, queryCost, baseline } = report;
   const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}).`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres} (${machine.database}); ` +
+      `load average ${machine.loadAverage.before.toFixed(1)} before the run, ${machine.loadAverage.after.toFixed(1)} after` +
+      (Math.max(machine.loadAverage.before, machine.loadAverage.after) > machine.cores / 2 ? ' (**busy machine: figures are noisy**).' : '.'),
     `autocannon: ${settings.connections} connections, ${settings.duration} s per scenario after ${settings.warmup} s of warm-up, loopback; every server in a process of its own; ` +
       `scenarios 1–5 measured in ${settings.rounds} alternating round(s), best round shown.`,
     '',
@@ -172,7 +176,10 @@ export function consoleTable(report: BenchReport, targets: readonly Target[]): s
   const all = [header, ...body];
   const widths = header.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
   const format = (line: string[]) => line.map((cell, column) => (column >= 2 && column <= 6 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ');
+  const { loadAverage, cores } = report.machine;
+  const busy = Math.max(loadAverage.before, loadAverage.after) > cores / 2;
   return [
+    ...(busy ? [`load average ${loadAverage.before.toFixed(1)} before, ${loadAverage.after.toFixed(1)} after, on ${cores} cores: other work competed, figures are noisy`, ''] : []),
     format(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...body.map(format),
