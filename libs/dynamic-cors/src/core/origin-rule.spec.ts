@@ -136,5 +136,12 @@ describe(parseOriginRule.name, () => {
       expect(result.ok).toBe(false);
       expect(performance.now() - started).toBeLessThan(2000);
     });
+
+    it('refuses a pattern that backtracks on the canary origins without running it on them', () => {
+      const started = performance.now();
+      const result = validateOriginPattern('^https?://(?:(?:[a-z]|[a-z-])+)+x$');
+      expect(result).toEqual({ ok: false, reason: 'pattern may backtrack catastrophically' });
+      expect(performance.now() - started).toBeLessThan(1000);
+    });
   });
 });
