@@ -1,13 +1,14 @@
 import { type ArgumentsHost, Catch } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError, ProblemDetailsFilter } from '#problem-details';
-import { isDatabaseUnavailable } from './prisma-errors.js';
+import { isDatabaseUnavailable, isUnstorableText } from './prisma-errors.js';
 
 /** Seconds a client is told to wait before retrying while the database is unavailable. */
 const RETRY_AFTER_SECONDS = 5;
 
 /**
- * The problem+json filter of the admin app: a database that is down or restarting is a 503
+ * The problem+json filter of the admin app: text PostgreSQL cannot store (U+0000) that got past
+ * validation is a 400, not a 500; and a database that is down or restarting is a 503
  * `database_unavailable` the client can retry (with `Retry-After`), not an internal error. The
  * write it interrupted ran in one transaction, so nothing of it was kept. The connection error
  * stays the cause, so the log still says what happened.
@@ -15,6 +16,10 @@ const RETRY_AFTER_SECONDS = 5;
 @Catch()
 export class AdminProblemDetailsFilter extends ProblemDetailsFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
+    if (isUnstorableText(exception)) {
+      super.catch(new DomainError('validation_failed', 'text must not contain the NUL character (U+0000)'), host);
+      return;
+    }
     if (!isDatabaseUnavailable(exception)) {
       super.catch(exception, host);
       return;

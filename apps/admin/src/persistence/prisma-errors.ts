@@ -58,3 +58,23 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * PostgreSQL refused a text value it cannot store (SQLSTATE 22021, e.g. U+0000), sent where no
+ * validation looked, such as a path parameter.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const driver = (
+      current as { meta?: { driverAdapterError?: { cause?: { code?: unknown; originalCode?: unknown } } } }
+    ).meta?.driverAdapterError?.cause;
+    if (driver?.code === '22021' || driver?.originalCode === '22021') return true;
+    if (
+      (current as { code?: unknown }).code === '22021' ||
+      /invalid byte sequence for encoding "UTF8": 0x00/.test(current.message)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -91,6 +91,19 @@ describe(TenantsController.name, () => {
       expect(response.json().invalidFields).toEqual([{ field, reason: expect.stringMatching(reason) }]);
     });
 
+    it('refuses the NUL character, which PostgreSQL cannot store, naming the field', async () => {
+      const response = await api.request({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        body: buildTenantInput({ name: 'nul\u0000inside' }),
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'name', reason: 'must not contain the NUL character (U+0000)' },
+      ]);
+    });
+
     it('refuses a body that is not a JSON object', async () => {
       const response = await api.request({ method: 'POST', url: '/api/v1/tenants', body: [1, 2] });
 
@@ -157,6 +170,20 @@ describe(TenantsController.name, () => {
       expect(response.json().items.map((t: { slug: string }) => t.slug)).toEqual(['zebra-co']);
     });
 
+    it('searches for %, _ and \\ literally, not as LIKE wildcards', async () => {
+      await createTenant(api, { slug: 'percent-co', name: '100% Cotton' });
+      await createTenant(api, { slug: 'under-co', name: 'snake_case' });
+      await createTenant(api, { slug: 'slash-co', name: 'back\\slash' });
+      const found = async (search: string) =>
+        (await api.request({ method: 'GET', url: `/api/v1/tenants?search=${encodeURIComponent(search)}` }))
+          .json()
+          .items.map((t: { slug: string }) => t.slug);
+
+      expect(await found('%')).toEqual(['percent-co']);
+      expect(await found('e_c')).toEqual(['under-co']);
+      expect(await found('k\\s')).toEqual(['slash-co']);
+    });
+
     it('caps limit at 200', async () => {
       const response = await api.request({ method: 'GET', url: '/api/v1/tenants?limit=100000' });
 
@@ -186,6 +213,16 @@ describe(TenantsController.name, () => {
         slug,
         hostnames: ['get.example.com'],
         upstreamUrl: null,
+      });
+    });
+
+    it('answers 400, not 500, for a slug with the NUL character', async () => {
+      const response = await api.request({ method: 'GET', url: '/api/v1/tenants/a%00b' });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        detail: 'text must not contain the NUL character (U+0000)',
       });
     });
 

@@ -34,7 +34,9 @@ export class TenantsRepository {
   /** Tenants ordered by slug, optionally those whose slug or name contains `search`. */
   async list(query: ListTenantsQuery): Promise<Page<Tenant>> {
     const afterSlug = query.cursor === undefined ? undefined : decodeCursor(query.cursor, z.string());
-    const search = query.search === undefined || query.search === '' ? undefined : query.search;
+    // Prisma's `contains` is a LIKE: `%`, `_` and `\\` in the search are meant literally.
+    const search =
+      query.search === undefined || query.search === '' ? undefined : query.search.replace(/[\\%_]/g, '\\$&');
     const rows = await this.prisma.tenant.findMany({
       where: {
         ...(afterSlug === undefined ? {} : { slug: { gt: afterSlug } }),
