@@ -102,6 +102,16 @@ describe(PolicyCache.name, () => {
       }
     });
 
+    it('answers an expired unknown lookup as unknown while the source is down', async () => {
+      const cache = cacheOver(store, { negativeTtlMs: 1 });
+      expect(await cache.get({ hostname: 'gateway.example.com' })).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      store.failing = true;
+
+      expect(await cache.get({ hostname: 'gateway.example.com' })).toBeNull();
+      expect(store.reads).toBe(2);
+    });
+
     it('fails a lookup of a tenant it never saw while the source is down', async () => {
       const cache = cacheOver(store);
       store.failing = true;

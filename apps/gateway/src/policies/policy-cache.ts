@@ -46,7 +46,8 @@ function keyOf(lookup: TenantLookup): string {
  * - Bounded LRU of tenants; unknown lookups in a separate, smaller LRU with a short TTL.
  * - Concurrent misses for one key share one load.
  * - An entry older than the TTL is re-read in the background and served until then; when the
- *   database is down, the last known policy keeps being served.
+ *   database is down, the last known policy keeps being served, and an expired "no such
+ *   tenant" answer is given again rather than failing.
  * - {@link invalidate} evicts by tenant id, slug and hostname (from the database's change
  *   notices); a load that was in flight during an invalidation is not cached, since it may
  *   have read the data from before the change.
@@ -101,9 +102,19 @@ export class PolicyCache {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     this.events.miss();
-    const load = this.load(key, lookup).finally(() => {
-      if (this.inFlight.get(key) === load) this.inFlight.delete(key);
-    });
+    const load = this.load(key, lookup)
+      .catch((error: unknown) => {
+        // The source is down: a lookup that found nothing before its TTL ran out still finds
+        // nothing (as a known tenant keeps its last policy). Without this, a request by path
+        // (`/t/<slug>`) would fail as soon as its Host's "no such tenant" entry expired, even
+        // with the slug's policy in the cache. Remembered for another TTL before retrying.
+        if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true }) !== true) throw error;
+        this.unknown.set(key, true);
+        return null;
+      })
+      .finally(() => {
+        if (this.inFlight.get(key) === load) this.inFlight.delete(key);
+      });
     this.inFlight.set(key, load);
     return load;
   }
