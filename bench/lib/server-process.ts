@@ -61,7 +61,7 @@ export function startServerProcess(name: string, script: string, options: StartO
     execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
     // tsx must not map the apps' `#alias` imports to their sources (tsconfig paths): they
     // resolve to the build, which carries the decorator metadata Nest needs.
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'bench', 'tsconfig.runtime.json'), ...options.env },
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.tsx-runtime.json'), ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;
