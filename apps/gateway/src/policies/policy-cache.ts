@@ -3,9 +3,17 @@ import type { PolicyChangedEvent } from '#database';
 import { compilePolicy, type CorsTarget } from '#dynamic-cors';
 import type { TenantLookup, TenantPolicy } from '#policy-store';
 
+/**
+ * What the gateway reads of a tenant row besides its compiled policy (the proxy needs
+ * `upstreamUrl`). The rest of the row (name, version, the policy as read, rule ids aside) is
+ * not kept: nothing reads it, and it was about a kilobyte of every cached policy (issue 6's
+ * memory target).
+ */
+export type TenantRoute = Pick<TenantPolicy, 'tenantId' | 'slug' | 'upstreamUrl'>;
+
 /** A cached tenant: what the gateway serves it with, compiled once. */
 export interface CachedTenant extends CorsTarget {
-  readonly tenant: TenantPolicy;
+  readonly tenant: TenantRoute;
 }
 
 export interface PolicyCacheOptions {
@@ -156,7 +164,8 @@ export class PolicyCache {
       if (epoch === this.epoch) this.unknown.set(key, true);
       return null;
     }
-    const value: CachedTenant = { tenantId: tenant.tenantId, slug: tenant.slug, policy: compilePolicy(tenant.policy), tenant };
+    const { tenantId, slug, upstreamUrl } = tenant;
+    const value: CachedTenant = { tenantId, slug, policy: compilePolicy(tenant.policy), tenant: { tenantId, slug, upstreamUrl } };
     if (epoch === this.epoch) this.store(key, value);
     return value;
   }
