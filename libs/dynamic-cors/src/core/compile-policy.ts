@@ -1,47 +1,40 @@
-import { isHttpToken, normaliseMethod } from './http-token.js';
 import { parseRequestOrigin } from './origin.js';
-import type { CorsPolicy, OriginRule, PolicyMode } from './policy.js';
-import { MAX_MAX_AGE } from './validate-policy.js';
+import {
+  ExactOriginMatcher,
+  findExactOrigin,
+  indexExactOrigins,
+  type ExactOriginIndex,
+  type OriginMatcher,
+  type PatternOriginMatcher,
+  type WildcardOriginMatcher,
+} from './origin-matchers.js';
+import type { CorsPolicy, PolicyMode } from './policy.js';
+import { EMPTY, shapeOf, type CorsHeader, type PolicyShape } from './policy-shape.js';
 
-/** A response header as `[lower-case name, value]`. */
-export type CorsHeader = readonly [name: string, value: string];
-
-/** What every compiled origin rule carries, to report a match. */
-export interface OriginMatcher {
-  readonly rule: OriginRule;
-  /** `" matched rule <value>"`, appended to the origin to explain a match. */
-  readonly matchedSuffix: string;
-}
-
-/** An exact rule with the response headers of an allowed actual request precomputed. */
-export interface ExactOriginMatcher extends OriginMatcher {
-  readonly origin: string;
-  readonly actualHeaders: readonly CorsHeader[];
-  readonly allowedReasons: readonly string[];
-}
-
-/** `https://*.example.com:8443` as `prefix` `https://` and `suffix` `.example.com:8443`. */
-export interface WildcardOriginMatcher extends OriginMatcher {
-  readonly prefix: string;
-  readonly suffix: string;
-}
-
-/** A regex rule, compiled once. */
-export interface PatternOriginMatcher extends OriginMatcher {
-  readonly regex: RegExp;
-}
+export type { CorsHeader } from './policy-shape.js';
+export type {
+  ExactOriginMatcher,
+  OriginMatcher,
+  PatternOriginMatcher,
+  WildcardOriginMatcher,
+} from './origin-matchers.js';
 
 /**
  * A policy prepared once per version so that {@link decide} does no parsing, no regex
  * compilation and no joining on the allowed path.
+ *
+ * Its origin rules are its own; its other settings (the fields shared with {@link PolicyShape})
+ * are one object shared by every policy with the same settings.
  */
 export interface CompiledPolicy {
-  readonly source: CorsPolicy;
   readonly mode: PolicyMode;
   readonly allowCredentials: boolean;
   readonly allowPrivateNetwork: boolean;
   readonly hasOrigins: boolean;
-  /** Normalised origin (or `null`) → rule. */
+  /**
+   * Normalised origin (or `null`) → rule, for inspection: built on each read. {@link decide}
+   * uses {@link exactOrigin}.
+   */
   readonly exactOrigins: ReadonlyMap<string, ExactOriginMatcher>;
   readonly wildcards: readonly WildcardOriginMatcher[];
   readonly patterns: readonly PatternOriginMatcher[];
@@ -64,8 +57,12 @@ export interface CompiledPolicy {
   readonly actualTailHeaders: readonly CorsHeader[];
   /** Headers of an allowed actual request matched by `*` (Allow-Origin `*`). */
   readonly anyOriginActualHeaders: readonly CorsHeader[];
+  /** The settings shared with other policies (see {@link PolicyShape}). */
+  readonly shape: PolicyShape;
   /** Rules or entries left out because they could not be used, with why. */
   readonly warnings: readonly string[];
+  /** The exact rule for a normalised origin. */
+  exactOrigin(origin: string): ExactOriginMatcher | undefined;
 }
 
 /**
@@ -73,117 +70,150 @@ export interface CompiledPolicy {
  * {@link validatePolicy}; anything stored that is not usable anyway is left out with a warning
  * rather than thrown, so one bad row cannot take a tenant down, and the output never breaks
  * the "no `*` with credentials" guarantee.
+ *
+ * The result keeps none of `policy` but its origin rules (reported as a decision's
+ * `matchedRule`).
  */
 export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
+  const shape = shapeOf(policy);
   const warnings: string[] = [];
-  const credentials = policy.allowCredentials;
-
-  const exposed = uniqueTokens(policy.exposedHeaders, 'exposed header', warnings, (h) =>
-    h.toLowerCase(),
-  );
-  if (credentials && exposed.includes('*')) {
-    warnings.push('exposed header * ignored: it is a literal name when credentials are allowed');
-  }
-  const exposeHeadersValue = exposed.filter((h) => !(credentials && h === '*')).join(', ');
-  const actualTailHeaders: CorsHeader[] = [];
-  if (credentials) actualTailHeaders.push(['access-control-allow-credentials', 'true']);
-  if (exposeHeadersValue !== '')
-    actualTailHeaders.push(['access-control-expose-headers', exposeHeadersValue]);
-  freezeAll(actualTailHeaders);
-
   const exactOrigins = new Map<string, ExactOriginMatcher>();
   const wildcards: WildcardOriginMatcher[] = [];
   const patterns: PatternOriginMatcher[] = [];
   let anyOrigin: OriginMatcher | undefined;
   for (const rule of policy.origins) {
-    const matchedSuffix = ` matched rule ${rule.value}`;
     switch (rule.kind) {
       case 'exact': {
         const origin = parseRequestOrigin(rule.value);
         if (origin === null) {
           warnings.push(`exact rule ${rule.value} ignored: not a valid origin`);
         } else if (!exactOrigins.has(origin)) {
-          const actualHeaders = freezeAll([
-            ['access-control-allow-origin', origin],
-            ...actualTailHeaders,
-          ]);
-          const allowedReasons = Object.freeze([`origin ${origin}${matchedSuffix}`]);
-          exactOrigins.set(origin, { rule, matchedSuffix, origin, actualHeaders, allowedReasons });
+          exactOrigins.set(origin, new ExactOriginMatcher(rule, origin, shape));
         }
         break;
       }
       case 'wildcard': {
-        const match = /^(https?:\/\/)\*(\.[^*]+)$/.exec(rule.value);
-        const base = match === null ? null : parseRequestOrigin(`${match[1]}${match[2]!.slice(1)}`);
-        if (match === null || base === null) {
+        const wildcard = compileWildcard(rule.value);
+        if (wildcard === undefined) {
           warnings.push(
             `wildcard rule ${rule.value} ignored: not of the form https://*.example.com`,
           );
         } else {
-          wildcards.push({
-            rule,
-            matchedSuffix,
-            prefix: match[1]!,
-            suffix: `.${base.slice(match[1]!.length)}`,
-          });
+          wildcards.push({ rule, ...wildcard });
         }
         break;
       }
       case 'regex': {
         const regex = compileAnchored(rule.value);
         if (typeof regex === 'string') warnings.push(`regex rule ${rule.value} ignored: ${regex}`);
-        else patterns.push({ rule, matchedSuffix, regex });
+        else patterns.push({ rule, regex });
         break;
       }
       case 'any':
         // Refused by validatePolicy; if stored anyway, reflecting every origin with credentials
         // is the classic CORS hole, so the rule is dropped rather than honoured.
-        if (credentials)
+        if (shape.allowCredentials)
           warnings.push('origin * ignored: it cannot be combined with allowCredentials');
-        else anyOrigin ??= { rule, matchedSuffix };
+        else anyOrigin ??= { rule };
         break;
     }
   }
-
-  const methods = uniqueTokens(policy.allowedMethods, 'method', warnings, normaliseMethod);
-  const anyMethod = methods.includes('*');
-  const explicitMethods = methods.filter((m) => m !== '*');
-  // With credentials `*` is a literal method name to the browser
-  // (https://fetch.spec.whatwg.org/#cors-preflight-fetch), so decide echoes the method instead.
-  const allowMethodsValue = anyMethod && !credentials ? '*' : explicitMethods.join(', ');
-
-  const headers = uniqueTokens(policy.allowedHeaders, 'header', warnings, (h) => h.toLowerCase());
-  const anyHeader = headers.includes('*');
-  const explicitHeaders = headers.filter((h) => h !== '*');
-  const allowHeadersValue = (credentials ? explicitHeaders : headers).join(', ');
-
-  const maxAge = Number.isInteger(policy.maxAge)
-    ? Math.min(Math.max(policy.maxAge, 0), MAX_MAX_AGE)
-    : 0;
-  if (maxAge !== policy.maxAge) warnings.push(`maxAge ${policy.maxAge} replaced by ${maxAge}`);
-
-  return Object.freeze({
-    source: policy,
-    mode: policy.mode === 'report-only' ? 'report-only' : 'enforce',
-    allowCredentials: credentials,
-    allowPrivateNetwork: policy.allowPrivateNetwork,
-    hasOrigins: policy.origins.length > 0,
-    exactOrigins,
-    wildcards: Object.freeze(wildcards),
-    patterns: Object.freeze(patterns),
+  const allWarnings =
+    warnings.length + shape.warningsBefore.length + shape.warningsAfter.length === 0
+      ? EMPTY
+      : Object.freeze([...shape.warningsBefore, ...warnings, ...shape.warningsAfter]);
+  return new CompiledCorsPolicy(
+    shape,
+    policy.origins.length > 0,
+    indexExactOrigins(exactOrigins),
+    wildcards.length === 0 ? EMPTY : Object.freeze(wildcards),
+    patterns.length === 0 ? EMPTY : Object.freeze(patterns),
     anyOrigin,
-    allowedMethods: new Set(explicitMethods),
-    anyMethod,
-    allowedHeaders: new Set(explicitHeaders.map((h) => h.toLowerCase())),
-    anyHeader,
-    allowMethodsValue,
-    allowHeadersValue,
-    exposeHeadersValue,
-    maxAgeValue: String(maxAge),
-    actualTailHeaders,
-    anyOriginActualHeaders: freezeAll([['access-control-allow-origin', '*'], ...actualTailHeaders]),
-    warnings: Object.freeze(warnings),
-  });
+    allWarnings,
+  );
+}
+
+/** Every compiled policy: its own rules, the rest read through the shared shape. */
+class CompiledCorsPolicy implements CompiledPolicy {
+  constructor(
+    readonly shape: PolicyShape,
+    readonly hasOrigins: boolean,
+    private readonly exact: ExactOriginIndex,
+    readonly wildcards: readonly WildcardOriginMatcher[],
+    readonly patterns: readonly PatternOriginMatcher[],
+    readonly anyOrigin: OriginMatcher | undefined,
+    readonly warnings: readonly string[],
+  ) {
+    Object.freeze(this);
+  }
+
+  exactOrigin(origin: string): ExactOriginMatcher | undefined {
+    return findExactOrigin(this.exact, origin);
+  }
+
+  get exactOrigins(): ReadonlyMap<string, ExactOriginMatcher> {
+    const exact = this.exact;
+    return Array.isArray(exact)
+      ? new Map((exact as readonly ExactOriginMatcher[]).map((m) => [m.origin, m]))
+      : (exact as ReadonlyMap<string, ExactOriginMatcher>);
+  }
+
+  get mode() {
+    return this.shape.mode;
+  }
+  get allowCredentials() {
+    return this.shape.allowCredentials;
+  }
+  get allowPrivateNetwork() {
+    return this.shape.allowPrivateNetwork;
+  }
+  get allowedMethods() {
+    return this.shape.allowedMethods;
+  }
+  get anyMethod() {
+    return this.shape.anyMethod;
+  }
+  get allowedHeaders() {
+    return this.shape.allowedHeaders;
+  }
+  get anyHeader() {
+    return this.shape.anyHeader;
+  }
+  get allowMethodsValue() {
+    return this.shape.allowMethodsValue;
+  }
+  get allowHeadersValue() {
+    return this.shape.allowHeadersValue;
+  }
+  get exposeHeadersValue() {
+    return this.shape.exposeHeadersValue;
+  }
+  get maxAgeValue() {
+    return this.shape.maxAgeValue;
+  }
+  get actualTailHeaders() {
+    return this.shape.actualTailHeaders;
+  }
+  get anyOriginActualHeaders() {
+    return this.shape.anyOriginActualHeaders;
+  }
+}
+
+/**
+ * Splits `https://*.example.com:8443` into `https://` and `.example.com:8443`, normalised. The
+ * suffix is cut from the rule's own value when that is normalised already (rules are stored
+ * normalised), so that it shares the value's characters rather than copying them.
+ */
+function compileWildcard(value: string): { prefix: string; suffix: string } | undefined {
+  const match = /^(https?:\/\/)\*(\.[^*]+)$/.exec(value);
+  if (match === null) return undefined;
+  const prefix = match[1] === 'https://' ? 'https://' : 'http://';
+  const base = parseRequestOrigin(`${prefix}${match[2]!.slice(1)}`);
+  if (base === null) return undefined;
+  const host = base.slice(prefix.length);
+  // `value` is `<prefix>*.<host>` when its host needed no normalising.
+  const suffix = match[2]!.slice(1) === host ? value.slice(prefix.length + 1) : `.${host}`;
+  return { prefix, suffix };
 }
 
 /**
@@ -201,31 +231,4 @@ function compileAnchored(source: string): RegExp | string {
     // Reported to the caller as a compile warning; the rule simply does not match.
     return (error as Error).message;
   }
-}
-
-/** Keeps valid tokens (and `*`), unique by `key`, in their first-seen spelling. */
-function uniqueTokens(
-  values: readonly string[],
-  noun: string,
-  warnings: string[],
-  key: (value: string) => string,
-): string[] {
-  const seen = new Set<string>();
-  const kept: string[] = [];
-  for (const value of values) {
-    if (typeof value !== 'string' || !isHttpToken(value)) {
-      warnings.push(`${noun} ${JSON.stringify(value)} ignored: not a valid HTTP token`);
-      continue;
-    }
-    const k = key(value);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    kept.push(noun === 'method' ? k : value);
-  }
-  return kept;
-}
-
-function freezeAll(headers: CorsHeader[]): readonly CorsHeader[] {
-  for (const header of headers) Object.freeze(header);
-  return Object.freeze(headers);
 }

@@ -1,10 +1,7 @@
-import type {
-  CompiledPolicy,
-  CorsHeader,
-  ExactOriginMatcher,
-  OriginMatcher,
-} from './compile-policy.js';
+import type { CompiledPolicy } from './compile-policy.js';
 import { parseRequestOrigin } from './origin.js';
+import { ExactOriginMatcher, matchedReason, type OriginMatcher } from './origin-matchers.js';
+import type { CorsHeader } from './policy-shape.js';
 import { checkMethod, checkRequestHeaders } from './preflight-checks.js';
 import type { OriginRule } from './policy.js';
 
@@ -118,11 +115,8 @@ function parseSelfOrigin(selfOrigin: string): string | null {
   return lastSelfOriginParsed;
 }
 
-function matchOrigin(
-  policy: CompiledPolicy,
-  origin: string,
-): OriginMatcher | ExactOriginMatcher | undefined {
-  const exact = policy.exactOrigins.get(origin);
+function matchOrigin(policy: CompiledPolicy, origin: string): OriginMatcher | undefined {
+  const exact = policy.exactOrigin(origin);
   if (exact !== undefined) return exact;
   // `null` is an origin only when listed literally: wildcards, patterns and `*` never match it.
   if (origin === 'null') return undefined;
@@ -143,32 +137,25 @@ function matchOrigin(
 
 function allowActual(
   policy: CompiledPolicy,
-  match: OriginMatcher | ExactOriginMatcher,
+  match: OriginMatcher,
   rawOrigin: string,
   origin: string,
   allowOrigin: string,
 ): CorsDecision {
-  let headers: readonly CorsHeader[];
-  let reasons: readonly string[];
-  if ('actualHeaders' in match && rawOrigin === match.origin) {
-    headers = match.actualHeaders;
-    reasons = match.allowedReasons;
-  } else {
-    headers =
-      allowOrigin === '*'
-        ? policy.anyOriginActualHeaders
-        : [['access-control-allow-origin', allowOrigin], ...policy.actualTailHeaders];
-    reasons = [`origin ${origin}${match.matchedSuffix}`];
+  // The usual request sent the origin exactly as listed: its answer never changes.
+  if (match instanceof ExactOriginMatcher && rawOrigin === match.origin) {
+    return (match.allowedActual ??= allowed(
+      'actual',
+      match.rule,
+      match.allowedReasons,
+      match.actualHeaders,
+    ));
   }
-  return {
-    kind: 'actual',
-    allowed: true,
-    block: false,
-    matchedRule: match.rule,
-    reasons,
-    headers,
-    vary: ACTUAL_VARY,
-  };
+  const headers =
+    allowOrigin === '*'
+      ? policy.anyOriginActualHeaders
+      : [['access-control-allow-origin', allowOrigin] as const, ...policy.actualTailHeaders];
+  return allowed('actual', match.rule, [matchedReason(origin, match)], headers);
 }
 
 function decidePreflight(
@@ -178,7 +165,7 @@ function decidePreflight(
   origin: string,
   allowOrigin: string,
 ): CorsDecision {
-  const reasons = [`origin ${origin}${match.matchedSuffix}`];
+  const reasons = [matchedReason(origin, match)];
   const allowMethods = checkMethod(policy, request.accessControlRequestMethod ?? '', reasons);
   const allowHeaders = checkRequestHeaders(policy, request.accessControlRequestHeaders, reasons);
   const privateNetwork = request.accessControlRequestPrivateNetwork === true;
@@ -203,6 +190,23 @@ function decidePreflight(
     reasons,
     headers,
     vary: PREFLIGHT_VARY,
+  };
+}
+
+function allowed(
+  kind: 'actual' | 'preflight',
+  matchedRule: OriginRule,
+  reasons: readonly string[],
+  headers: readonly CorsHeader[],
+): CorsDecision {
+  return {
+    kind,
+    allowed: true,
+    block: false,
+    matchedRule,
+    reasons,
+    headers,
+    vary: kind === 'preflight' ? PREFLIGHT_VARY : ACTUAL_VARY,
   };
 }
 

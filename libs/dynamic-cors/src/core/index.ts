@@ -7,6 +7,7 @@ export type {
   PatternOriginMatcher,
   WildcardOriginMatcher,
 } from './compile-policy.js';
+export type { PolicyShape } from './policy-shape.js';
 export { ACTUAL_VARY, decide, PREFLIGHT_VARY } from './decide.js';
 export { MAX_REQUESTED_HEADERS } from './preflight-checks.js';
 export type { CorsDecision, CorsDecisionKind, CorsRequest } from './decide.js';
