@@ -24,8 +24,16 @@ export function isHttpToken(value: string): boolean {
 
 // Fetch "normalize a method": only these six are upper-cased by browsers; every other method
 // is compared byte-case-sensitively. https://fetch.spec.whatwg.org/#concept-method-normalize
+const UPPER_CASE_METHODS: ReadonlySet<string> = new Set([
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'POST',
+  'PUT',
+]);
 const NORMALISED_METHODS: ReadonlyMap<string, string> = new Map(
-  ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'].map((m) => [m.toLowerCase(), m]),
+  [...UPPER_CASE_METHODS].map((m) => [m.toLowerCase(), m]),
 );
 
 /**
@@ -33,7 +41,9 @@ const NORMALISED_METHODS: ReadonlyMap<string, string> = new Map(
  * `put` (in any case) become upper-case; any other method is returned unchanged.
  */
 export function normaliseMethod(method: string): string {
-  if (method.length > 7) return method;
+  // Browsers send these upper-case already: checked first, it saves lower-casing (a new
+  // string) on every preflight.
+  if (method.length > 7 || UPPER_CASE_METHODS.has(method)) return method;
   return NORMALISED_METHODS.get(method.toLowerCase()) ?? method;
 }
 

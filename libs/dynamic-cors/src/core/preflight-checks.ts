@@ -14,27 +14,29 @@ const MAX_REQUESTED_HEADERS_LENGTH = 8192;
 
 /**
  * Checks `Access-Control-Request-Method` (https://fetch.spec.whatwg.org/#cors-preflight-fetch).
- * Returns the Allow-Methods value (`''` = omit), or `undefined` after pushing a reason.
+ * Returns the Allow-Methods value (`''` = omit), or `undefined` after pushing why to `reasons`
+ * when given (an allowed preflight allocates none).
  */
 export function checkMethod(
   policy: CompiledPolicy,
   requested: string,
-  reasons: string[],
+  reasons?: string[],
 ): string | undefined {
   const method = normaliseMethod(requested);
+  // The usual request, first: a safelisted method is a valid token and never forbidden.
+  if (SAFELISTED_METHODS.has(method)) return policy.allowMethodsValue;
   if (!isHttpToken(method)) {
-    reasons.push('access-control-request-method is not a valid method');
+    reasons?.push('access-control-request-method is not a valid method');
     return undefined;
   }
   if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
-    reasons.push(`method ${show(method)} is forbidden by the Fetch standard`);
+    reasons?.push(`method ${show(method)} is forbidden by the Fetch standard`);
     return undefined;
   }
-  if (SAFELISTED_METHODS.has(method) || policy.allowedMethods.has(method))
-    return policy.allowMethodsValue;
+  if (policy.allowedMethods.has(method)) return policy.allowMethodsValue;
   // `*` as a requested method would be echoed as a wildcard: never covered by `*` itself.
   if (!policy.anyMethod || method === '*') {
-    reasons.push(`method ${show(method)} is not in allowedMethods`);
+    reasons?.push(`method ${show(method)} is not in allowedMethods`);
     return undefined;
   }
   // With credentials `*` is a literal method name to the browser, so name the method instead.
@@ -46,16 +48,17 @@ export function checkMethod(
  * Checks every name in `Access-Control-Request-Headers` (comma-separated, trimmed,
  * case-insensitive, empties ignored) and returns the Allow-Headers value: the requested names
  * when some are requested (the raw header when it is already in the browser's canonical form,
- * so the usual case copies nothing), otherwise the policy's list; `''` means omit.
+ * so the usual case copies nothing), otherwise the policy's list; `''` means omit. Without
+ * `reasons`, stops at the first refused name.
  */
 export function checkRequestHeaders(
   policy: CompiledPolicy,
   raw: string | undefined,
-  reasons: string[],
+  reasons?: string[],
 ): string | undefined {
   if (raw === undefined) return policy.allowHeadersValue;
   if (raw.length > MAX_REQUESTED_HEADERS_LENGTH) {
-    reasons.push('access-control-request-headers is too long');
+    reasons?.push('access-control-request-headers is too long');
     return undefined;
   }
   let canonical = true;
@@ -79,18 +82,19 @@ export function checkRequestHeaders(
     const spelled = raw.slice(from, to);
     const name = spelled.toLowerCase();
     if (++count > MAX_REQUESTED_HEADERS) {
-      reasons.push(
+      reasons?.push(
         `access-control-request-headers lists more than ${MAX_REQUESTED_HEADERS} headers`,
       );
       return undefined;
     }
     if (!isHttpToken(name)) {
-      reasons.push('access-control-request-headers contains an invalid header name');
+      reasons?.push('access-control-request-headers contains an invalid header name');
       return undefined;
     }
     if (name !== spelled) canonical = false;
     normalised = normalised === '' ? name : `${normalised},${name}`;
     if (!isHeaderAllowed(policy, name)) {
+      if (reasons === undefined) return undefined;
       const note =
         policy.anyHeader && (name === 'authorization' || name === '*')
           ? ' (* does not cover it)'
