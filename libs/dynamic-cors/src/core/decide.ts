@@ -147,20 +147,25 @@ function allowActual(
   origin: string,
   allowOrigin: string,
 ): CorsDecision {
-  // The usual request sent the origin exactly as listed: its answer never changes.
-  if (match instanceof ExactOriginMatcher && rawOrigin === match.origin) {
-    return (match.allowedActual ??= allowed(
-      'actual',
-      match.rule,
-      match.allowedReasons,
-      match.actualHeaders,
-    ));
-  }
+  if (match instanceof ExactOriginMatcher && rawOrigin === match.origin) return listed(match);
   const headers =
     allowOrigin === '*'
       ? policy.anyOriginActualHeaders
       : [['access-control-allow-origin', allowOrigin] as const, ...policy.actualTailHeaders];
   return allowed('actual', match.rule, [matchedReason(origin, match)], headers);
+}
+
+/**
+ * The allowed actual decision for the usual request: an exact origin sent exactly as listed.
+ * It never changes, so it is built on the origin's first request and kept.
+ */
+function listed(match: ExactOriginMatcher): CorsDecision {
+  return (match.allowedActual ??= allowed(
+    'actual',
+    match.rule,
+    match.allowedReasons,
+    match.actualHeaders,
+  ));
 }
 
 function decidePreflight(
@@ -186,41 +191,22 @@ function decidePreflight(
     return refusePreflight(policy, request, match, origin);
   }
 
-  if (!(match instanceof ExactOriginMatcher) || rawOrigin !== match.origin) {
-    const headers = preflightHeaders(
-      policy,
-      allowOrigin,
-      allowMethods,
-      allowHeaders,
-      privateNetwork,
-    );
-    return allowed('preflight', match.rule, [matchedReason(origin, match)], headers);
+  // An exact origin sent as listed shares its reason and Allow-Origin header (the first of
+  // its actual-request headers) with its actual requests: only the array and the decision are
+  // new. A whole answer per origin was not kept: it cost more memory per cached origin than it
+  // saved time (the usual preflight varies by its requested headers, and browsers cache it).
+  let allowOriginHeader: CorsHeader;
+  let reasons: readonly string[];
+  if (match instanceof ExactOriginMatcher && rawOrigin === match.origin) {
+    const actual = listed(match);
+    allowOriginHeader = actual.headers[0]!;
+    reasons = actual.reasons;
+  } else {
+    allowOriginHeader = ['access-control-allow-origin', allowOrigin];
+    reasons = [matchedReason(origin, match)];
   }
-  // The origin as listed: reuse its last allowed answer while the request asks the same.
-  const last = match.allowedPreflight;
-  if (
-    last !== undefined &&
-    last.allowMethods === allowMethods &&
-    last.allowHeaders === allowHeaders &&
-    last.privateNetwork === privateNetwork
-  ) {
-    return last.decision;
-  }
-  const headers = preflightHeaders(policy, allowOrigin, allowMethods, allowHeaders, privateNetwork);
-  const decision = allowed('preflight', match.rule, match.allowedReasons, Object.freeze(headers));
-  match.allowedPreflight = { allowMethods, allowHeaders, privateNetwork, decision };
-  return decision;
-}
-
-function preflightHeaders(
-  policy: CompiledPolicy,
-  allowOrigin: string,
-  allowMethods: string,
-  allowHeaders: string,
-  privateNetwork: boolean,
-): CorsHeader[] {
   const shape = policy.shape;
-  const headers: CorsHeader[] = [['access-control-allow-origin', allowOrigin]];
+  const headers: CorsHeader[] = [allowOriginHeader];
   if (shape.allowCredentials) headers.push(CREDENTIALS_HEADER);
   if (allowMethods !== '') {
     headers.push(
@@ -229,10 +215,16 @@ function preflightHeaders(
         : ['access-control-allow-methods', allowMethods],
     );
   }
-  if (allowHeaders !== '') headers.push(['access-control-allow-headers', allowHeaders]);
+  if (allowHeaders !== '') {
+    headers.push(
+      allowHeaders === shape.allowHeadersValue
+        ? shape.allowHeadersHeader! // set whenever that value is not ''
+        : ['access-control-allow-headers', allowHeaders],
+    );
+  }
   headers.push(shape.maxAgeHeader);
   if (privateNetwork) headers.push(PRIVATE_NETWORK_HEADER);
-  return headers;
+  return allowed('preflight', match.rule, reasons, headers);
 }
 
 /** Runs the preflight checks again, this time collecting every reason for the refusal. */

@@ -18,28 +18,16 @@ export interface PatternOriginMatcher extends OriginMatcher {
   readonly regex: RegExp;
 }
 
-/** The allowed preflight decide() last built for an exact origin, and what it depended on. */
-export interface PreflightMemo {
-  readonly allowMethods: string;
-  readonly allowHeaders: string;
-  readonly privateNetwork: boolean;
-  readonly decision: CorsDecision;
-}
-
 /**
- * An exact rule. What an allowed request from this origin is answered with never changes, so
- * decide() keeps it here once built; it is built on first use rather than at compile time
- * because most cached tenants see no request for most of their origins, and the strings and
- * arrays of an answer cost more than the rest of the rule (issue 6: memory per cached policy).
+ * An exact rule. What an allowed actual request from this origin is answered with never
+ * changes, so decide() keeps it here once built (its preflights reuse its reason and
+ * Allow-Origin header). It is built on first use rather than at compile time: the strings and
+ * arrays of an answer cost more than the rest of the rule, and many cached origins never see a
+ * request (issue 6: memory per cached policy).
  */
 export class ExactOriginMatcher implements OriginMatcher {
   /** The allowed actual-request decision for a request that sent {@link origin} as is. */
   allowedActual: CorsDecision | undefined = undefined;
-  /**
-   * The last allowed preflight decision, reused while requests ask the same: a browser sends
-   * the same `Access-Control-Request-*` headers for the same call of the same page.
-   */
-  allowedPreflight: PreflightMemo | undefined = undefined;
 
   constructor(
     readonly rule: OriginRule,

@@ -34,6 +34,8 @@ export interface PolicyShape {
   readonly anyOriginActualHeaders: readonly CorsHeader[];
   /** The Allow-Methods header with {@link allowMethodsValue}, when that is not `''`. */
   readonly allowMethodsHeader: CorsHeader | undefined;
+  /** The Allow-Headers header with {@link allowHeadersValue}, when that is not `''`. */
+  readonly allowHeadersHeader: CorsHeader | undefined;
   readonly maxAgeHeader: CorsHeader;
   /** Entries left out, reported before the origin rules' warnings (exposed headers)… */
   readonly warningsBefore: readonly string[];
@@ -158,6 +160,10 @@ function buildShape(
       allowMethodsValue === ''
         ? undefined
         : Object.freeze(['access-control-allow-methods', allowMethodsValue] as const),
+    allowHeadersHeader:
+      allowHeadersValue === ''
+        ? undefined
+        : Object.freeze(['access-control-allow-headers', allowHeadersValue] as const),
     maxAgeHeader: Object.freeze(['access-control-max-age', maxAgeValue] as const),
     warningsBefore: Object.freeze(warningsBefore),
     warningsAfter: Object.freeze(warningsAfter),
