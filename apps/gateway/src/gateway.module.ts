@@ -45,7 +45,6 @@ export class GatewayModule {
             onDecision: decisionLogger(logger, metrics),
           }),
         }),
-        // Last: its catch-all route must not shadow the health and metrics routes.
         ProxyModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

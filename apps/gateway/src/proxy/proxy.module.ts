@@ -3,12 +3,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.token.js';
-import { TenantTrafficController } from './tenant-traffic.controller.js';
+import { registerTenantTraffic } from './tenant-traffic.js';
 import { UpstreamProxy } from './upstream-proxy.js';
 
 /** Tenant traffic: the upstream proxy and the built-in echo. */
 @Module({
-  controllers: [TenantTrafficController],
   providers: [
     {
       provide: UpstreamProxy,
@@ -24,6 +23,8 @@ export class ProxyModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.proxy.register(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    this.proxy.register(fastify);
+    registerTenantTraffic(fastify, this.proxy);
   }
 }
