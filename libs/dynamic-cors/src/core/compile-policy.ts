@@ -8,7 +8,7 @@ import {
   type PatternOriginMatcher,
   type WildcardOriginMatcher,
 } from './origin-matchers.js';
-import type { CorsPolicy, PolicyMode } from './policy.js';
+import type { CorsPolicy } from './policy.js';
 import { EMPTY, shapeOf, type CorsHeader, type PolicyShape } from './policy-shape.js';
 
 export type { CorsHeader } from './policy-shape.js';
@@ -26,10 +26,23 @@ export type {
  * Its origin rules are its own; its other settings (the fields shared with {@link PolicyShape})
  * are one object shared by every policy with the same settings.
  */
-export interface CompiledPolicy {
-  readonly mode: PolicyMode;
-  readonly allowCredentials: boolean;
-  readonly allowPrivateNetwork: boolean;
+export interface CompiledPolicy
+  extends Pick<
+    PolicyShape,
+    | 'mode'
+    | 'allowCredentials'
+    | 'allowPrivateNetwork'
+    | 'allowedMethods'
+    | 'anyMethod'
+    | 'allowedHeaders'
+    | 'anyHeader'
+    | 'allowMethodsValue'
+    | 'allowHeadersValue'
+    | 'exposeHeadersValue'
+    | 'maxAgeValue'
+    | 'actualTailHeaders'
+    | 'anyOriginActualHeaders'
+  > {
   readonly hasOrigins: boolean;
   /**
    * Normalised origin (or `null`) → rule, for inspection: built on each read. {@link decide}
@@ -40,23 +53,6 @@ export interface CompiledPolicy {
   readonly patterns: readonly PatternOriginMatcher[];
   /** The `*` rule; never set when credentials are allowed. */
   readonly anyOrigin: OriginMatcher | undefined;
-  /** Allowed methods, normalised (see {@link normaliseMethod}), without `*`. */
-  readonly allowedMethods: ReadonlySet<string>;
-  readonly anyMethod: boolean;
-  /** Allowed request header names, lower-case, without `*`. */
-  readonly allowedHeaders: ReadonlySet<string>;
-  readonly anyHeader: boolean;
-  /** `Access-Control-Allow-Methods` value; `''` means omit. */
-  readonly allowMethodsValue: string;
-  /** `Access-Control-Allow-Headers` value when no header is requested; `''` means omit. */
-  readonly allowHeadersValue: string;
-  /** `Access-Control-Expose-Headers` value; `''` means omit. */
-  readonly exposeHeadersValue: string;
-  readonly maxAgeValue: string;
-  /** Headers every allowed actual request carries besides Allow-Origin. */
-  readonly actualTailHeaders: readonly CorsHeader[];
-  /** Headers of an allowed actual request matched by `*` (Allow-Origin `*`). */
-  readonly anyOriginActualHeaders: readonly CorsHeader[];
   /** The settings shared with other policies (see {@link PolicyShape}). */
   readonly shape: PolicyShape;
   /** Rules or entries left out because they could not be used, with why. */
