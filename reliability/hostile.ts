@@ -12,6 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { hostileString, wellFormedOrigin } from '../test/arbitraries/cors.arbitraries.js';
+import { REFUSED_ORIGIN_RULES } from '../test/fixtures/refused-origin-rules.js';
 import type { AdminClient } from './lib/admin-client.js';
 import { numberOption } from './lib/args.js';
 import { oracleAllows } from './lib/origin-oracle.js';
@@ -525,16 +526,8 @@ async function hostileAdmin(client: AdminClient): Promise<void> {
   );
   await problem('a duplicate slug', 'POST', '/tenants', { slug: 'bank', name: 'again' }, 409);
 
-  const originCases: [unknown, string][] = [
-    [{ origin: 'https://app.example.com/path' }, 'origin'],
-    [{ origin: 'https://app.example.com?q=1' }, 'origin'],
-    [{ origin: 'https://app.example.com#top' }, 'origin'],
-    [{ origin: 'https://user@app.example.com' }, 'origin'],
-    [{ origin: 'ftp://app.example.com' }, 'origin'],
-    [{ origin: 'app.example.com' }, 'origin'],
-    [{ origin: 'https://app.*.example.com' }, 'origin'],
-    [{ origin: 'https://*.com' }, 'origin'],
-    [{ origin: `https://${'a'.repeat(2050)}.example.com` }, 'origin'],
+  const originCases: (readonly [unknown, string])[] = [
+    ...REFUSED_ORIGIN_RULES,
     [{ origin: "https://a.com'; DROP TABLE tenants; --" }, 'origin'],
     [{ origin: 'https://<script>alert(1)</script>.com' }, 'origin'],
     [{ origin: 'javascript:alert(1)' }, 'origin'],
@@ -542,10 +535,6 @@ async function hostileAdmin(client: AdminClient): Promise<void> {
     [{ origin: 'https://evil.com#@trusted.com' }, 'origin'],
     [{ origin: 'https://a.com\u0000' }, 'origin'],
     [{ origin: 5 }, 'origin'],
-    [{ pattern: 'https://app\\.example\\.com', type: 'regex' }, 'pattern'],
-    [{ pattern: `^https://${'a'.repeat(300)}$`, type: 'regex' }, 'pattern'],
-    [{ pattern: '^https://(a|b).example.com$|^evil$', type: 'regex' }, 'pattern'],
-    [{ pattern: '^.*$', type: 'regex' }, 'pattern'],
     [{ pattern: '^https://(a+)+\\.example\\.com$', type: 'regex' }, 'pattern'],
     [{ pattern: '^https?://(?:(?:[a-z]|[a-z-])+)+x$', type: 'regex' }, 'pattern'],
     [{ pattern: "^https://a'; DROP TABLE tenants; --$", type: 'regex' }, 'pattern'],

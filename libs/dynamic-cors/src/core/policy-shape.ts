@@ -84,7 +84,7 @@ export function shapeOf(policy: CorsPolicy): PolicyShape {
 
   // Keyed by what the shape is made of, warnings included: everything below is a function of
   // these values, and JSON keeps strings, numbers and booleans apart.
-  const key = JSON.stringify([
+  const parts = [
     mode,
     credentials,
     privateNetwork,
@@ -94,20 +94,11 @@ export function shapeOf(policy: CorsPolicy): PolicyShape {
     exposed,
     warningsBefore,
     warningsAfter,
-  ]);
+  ] as const;
+  const key = JSON.stringify(parts);
   let shape = shapes.get(key);
   if (shape === undefined) {
-    shape = buildShape(
-      mode,
-      credentials,
-      privateNetwork,
-      maxAge,
-      methods,
-      headers,
-      exposed,
-      warningsBefore,
-      warningsAfter,
-    );
+    shape = buildShape(...parts);
     if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
     shapes.set(key, shape);
   }
