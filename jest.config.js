@@ -1,8 +1,4 @@
-// Jest runs the TypeScript sources as native ES modules (NestJS 12 is ESM-only). Two CommonJS
-// packages Fastify's inject depends on require the ESM-only `cookie`; Jest on Node 20 cannot
-// require ESM, so that one package is transformed to CommonJS.
-const esmOnlyRequiredFromCjs = ['cookie'];
-
+// Jest runs the TypeScript sources as native ES modules (NestJS 12 is ESM-only).
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
@@ -19,12 +15,7 @@ export default {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
-    [`/node_modules/(${esmOnlyRequiredFromCjs.join('|')})/.+\\.js$`]: [
-      'ts-jest',
-      { useESM: true, tsconfig: { allowJs: true, module: 'nodenext' } },
-    ],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyRequiredFromCjs.join('|')})/)`],
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   testTimeout: 30000,

@@ -1,2 +1,2 @@
 export { loadConfig, ConfigError } from './load-config.js';
-export { envSchemas } from './env-schemas.js';
+export { envSchemas, type TrustProxySetting } from './env-schemas.js';

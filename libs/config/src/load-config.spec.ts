@@ -7,7 +7,7 @@ const schema = z.object({
   PORT: envSchemas.port(3000),
   LOG_LEVEL: envSchemas.logLevel,
   BASE_DOMAIN: envSchemas.hostname.optional(),
-  TRUST_PROXY: envSchemas.boolean(false),
+  TRUST_PROXY: envSchemas.trustProxy,
 });
 
 describe(loadConfig.name, () => {
@@ -16,7 +16,29 @@ describe(loadConfig.name, () => {
       DATABASE_URL: 'postgresql://db/x',
       PORT: 3000,
       LOG_LEVEL: 'info',
-      TRUST_PROXY: true,
+      TRUST_PROXY: 1,
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    const trustProxy = (value?: string) => loadConfig(schema, { DATABASE_URL: 'postgresql://db/x', TRUST_PROXY: value }).TRUST_PROXY;
+
+    it('trusts nobody by default', () => {
+      expect(trustProxy()).toBe(false);
+      expect(trustProxy('0')).toBe(false);
+    });
+
+    it('takes a comma list of addresses and CIDR ranges', () => {
+      expect(trustProxy('10.0.0.0/8, ::1,192.168.1.7')).toEqual(['10.0.0.0/8', '::1', '192.168.1.7']);
+    });
+
+    it('refuses true, which would let any client choose its address', () => {
+      expect(() => trustProxy('true')).toThrow(/TRUST_PROXY: true would trust any client/);
+    });
+
+    it('names a bad entry of the list', () => {
+      expect(() => trustProxy('10.0.0.0/8,proxy.internal')).toThrow(/bad entry: proxy.internal/);
+      expect(() => trustProxy('10.0.0.0/33')).toThrow(/bad entry: 10.0.0.0\/33/);
     });
   });
 

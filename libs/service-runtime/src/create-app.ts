@@ -3,14 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { TrustProxySetting } from '#config';
 import { PinoLoggerService } from './pino-logger.service.js';
+import { compileTrustedHop } from './trusted-proxy.js';
 
 export interface CreateAppOptions {
   readonly logger: Logger;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly bodyLimit: number;
-  /** Trust `X-Forwarded-*` from a load balancer in front. */
-  readonly trustProxy?: boolean;
+  /** Which proxies in front may set `X-Forwarded-*` (none by default). */
+  readonly trustProxy?: TrustProxySetting;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function createNestFastifyApp(
   const adapter = new FastifyAdapter({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: compileTrustedHop(options.trustProxy ?? false),
     // No app of this project uses Nest (Express-style) middleware; without it there is no
     // @fastify/middie hook on every request (about 8% of the gateway's CPU under load).
     skipMiddie: true,

@@ -5,3 +5,4 @@ export { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe.
 export { createNestFastifyApp, type CreateAppOptions } from './create-app.js';
 export { runUntilSignal } from './run-until-signal.js';
 export { serveStandalone, type StandaloneApp } from './serve-standalone.js';
+export { compileTrustedHop, type TrustedHop } from './trusted-proxy.js';

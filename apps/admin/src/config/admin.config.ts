@@ -8,7 +8,7 @@ const adminEnv = z.object({
   ADMIN_TOKEN: envSchemas.adminToken,
   LOG_LEVEL: envSchemas.logLevel,
   DATABASE_POOL_SIZE: envSchemas.positiveInt(5, 1000),
-  TRUST_PROXY: envSchemas.boolean(false),
+  TRUST_PROXY: envSchemas.trustProxy,
   ADMIN_BODY_LIMIT_BYTES: envSchemas.positiveInt(256 * 1024, 64 * 1024 * 1024),
 });
 

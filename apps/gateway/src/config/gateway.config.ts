@@ -8,7 +8,7 @@ const gatewayEnv = z.object({
   BASE_DOMAIN: envSchemas.hostname.optional(),
   LOG_LEVEL: envSchemas.logLevel,
   DATABASE_POOL_SIZE: envSchemas.positiveInt(10, 1000),
-  TRUST_PROXY: envSchemas.boolean(false),
+  TRUST_PROXY: envSchemas.trustProxy,
   POLICY_CACHE_MAX_TENANTS: envSchemas.positiveInt(10_000, 10_000_000),
   POLICY_CACHE_TTL_SECONDS: envSchemas.positiveInt(300, 86_400),
   UNKNOWN_TENANT_CACHE_TTL_SECONDS: envSchemas.positiveInt(5, 3600),
