@@ -28,11 +28,14 @@ export interface AdminTestApp {
   close(): Promise<void>;
 }
 
-/** Starts the admin app, as production builds it, on a fresh migrated database. */
-export async function startAdminTestApp(): Promise<AdminTestApp> {
+/**
+ * Starts the admin app, as production builds it, on a fresh migrated database; `env` adds
+ * or overrides configuration variables.
+ */
+export async function startAdminTestApp(env: Record<string, string> = {}): Promise<AdminTestApp> {
   const db = await createTestDatabase();
   const app = await createAdminApp(
-    loadAdminConfig({ DATABASE_URL: db.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN }),
+    loadAdminConfig({ DATABASE_URL: db.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env }),
     testLogger(),
   );
   const fastify = app.getHttpAdapter().getInstance();

@@ -132,7 +132,8 @@ describe(ApiAuthGuard.name, () => {
 
     it.each([
       ['a wrong token', 'not-the-token-but-long-enough-to-look-real'],
-      ['a well-formed but unknown key', `cmk_0123456789abcdef_${'A'.repeat(43)}`],
+      // A key id of its own per route: failures against one key id count from every address.
+      ['a well-formed but unknown key', `cmk_${ROUTES.indexOf(route).toString(16).padStart(16, '0')}_${'A'.repeat(43)}`],
     ])('refuses %s with 401', async (_name, token) => {
       const response = await call(token, fixture.slug, `198.51.100.${ROUTES.indexOf(route) + 1}`);
 
@@ -230,22 +231,82 @@ describe(ApiAuthGuard.name, () => {
   });
 
   describe('failed authentications', () => {
-    it(`blocks an address after ${MAX_AUTH_FAILURES} failures with 429 and Retry-After, even for a valid token`, async () => {
+    const failures = (remoteAddress: string, count: number, token = (i: number) => `wrong-token-${i}`, headers = {}) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          api.request({ method: 'GET', url: '/api/v1/tenants', token: token(i), remoteAddress, headers }),
+        ),
+      );
+
+    it(`answers wrong tokens 429 with Retry-After after ${MAX_AUTH_FAILURES} failures, only at that address`, async () => {
       const remoteAddress = '203.0.113.9';
-      for (let i = 0; i < MAX_AUTH_FAILURES; i++) {
-        expect(
-          (await api.request({ method: 'GET', url: '/api/v1/tenants', token: `wrong-${i}`, remoteAddress })).statusCode,
-        ).toBe(401);
-      }
+      const first = await failures(remoteAddress, MAX_AUTH_FAILURES);
 
-      const blocked = await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress });
-      const elsewhere = await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress: '203.0.113.10' });
+      const blocked = await api.request({ method: 'GET', url: '/api/v1/tenants', token: 'wrong-again', remoteAddress });
+      const elsewhere = await api.request({
+        method: 'GET',
+        url: '/api/v1/tenants',
+        token: 'wrong-elsewhere',
+        remoteAddress: '203.0.113.10',
+      });
 
+      expect(first.map((response) => response.statusCode)).toEqual(Array(MAX_AUTH_FAILURES).fill(401));
       expect(blocked.statusCode).toBe(429);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
       expect(blocked.headers['content-type']).toContain('application/problem+json');
-      expect(elsewhere.statusCode).toBe(200);
+      expect(elsewhere.statusCode).toBe(401);
+    });
+
+    it('never locks out the root token or a tenant key at an address that keeps failing', async () => {
+      const { slug } = await createTenant(api);
+      const key = await createApiKey(api, slug);
+      const remoteAddress = '203.0.113.20';
+      await failures(remoteAddress, MAX_AUTH_FAILURES * 3);
+
+      const root = await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress });
+      const own = await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}`, token: key.secret, remoteAddress });
+
+      expect(root.statusCode).toBe(200);
+      expect(own.statusCode).toBe(200);
+    });
+
+    it('limits guesses of one key’s secret from rotating addresses, never the key itself', async () => {
+      const { slug } = await createTenant(api);
+      const key = await createApiKey(api, slug);
+      const guess = (i: number) => `cmk_${key.prefix}_${String(i).padStart(43, 'G')}`;
+      const url = `/api/v1/tenants/${slug}`;
+      for (let i = 0; i < MAX_AUTH_FAILURES; i++) {
+        await api.request({ method: 'GET', url, token: guess(i), remoteAddress: `198.51.100.${100 + i}` });
+      }
+
+      const guessed = await api.request({ method: 'GET', url, token: guess(99), remoteAddress: '198.51.100.199' });
+      const holder = await api.request({ method: 'GET', url, token: key.secret, remoteAddress: '198.51.100.200' });
+
+      expect(guessed.statusCode).toBe(429);
+      expect(holder.statusCode).toBe(200);
+    });
+
+    it('counts the socket address, not a client-sent X-Forwarded-For, when TRUST_PROXY is off', async () => {
+      const remoteAddress = '203.0.113.30';
+      const spoofed = '203.0.113.31';
+      await failures(remoteAddress, MAX_AUTH_FAILURES, undefined, { 'x-forwarded-for': spoofed });
+      const rotated = await api.request({
+        method: 'GET',
+        url: '/api/v1/tenants',
+        token: 'wrong-rotated',
+        remoteAddress,
+        headers: { 'x-forwarded-for': '192.0.2.200' },
+      });
+      const spoofedVictim = await api.request({
+        method: 'GET',
+        url: '/api/v1/tenants',
+        token: 'wrong-victim',
+        remoteAddress: spoofed,
+      });
+
+      expect(rotated.statusCode).toBe(429);
+      expect(spoofedVictim.statusCode).toBe(401);
     });
 
     it('does not count requests without a token', async () => {
@@ -253,7 +314,29 @@ describe(ApiAuthGuard.name, () => {
       for (let i = 0; i < MAX_AUTH_FAILURES + 2; i++)
         await api.request({ method: 'GET', url: '/api/v1/tenants', token: null, remoteAddress });
 
-      expect((await api.request({ method: 'GET', url: '/api/v1/tenants', remoteAddress })).statusCode).toBe(200);
+      expect((await api.request({ method: 'GET', url: '/api/v1/tenants', token: 'wrong', remoteAddress })).statusCode).toBe(
+        401,
+      );
+    });
+
+    it('counts the client a trusted proxy reports when TRUST_PROXY trusts one hop', async () => {
+      const behindProxy = await startAdminTestApp({ TRUST_PROXY: '1' });
+      try {
+        const wrong = (remoteAddress: string, client: string) =>
+          behindProxy.request({
+            method: 'GET',
+            url: '/api/v1/tenants',
+            token: 'wrong-token',
+            remoteAddress,
+            headers: { 'x-forwarded-for': client },
+          });
+        for (let i = 0; i < MAX_AUTH_FAILURES; i++) await wrong('10.0.0.1', '198.51.100.50');
+
+        expect((await wrong('10.0.0.2', '198.51.100.50')).statusCode).toBe(429);
+        expect((await wrong('10.0.0.1', '198.51.100.51')).statusCode).toBe(401);
+      } finally {
+        await behindProxy.close();
+      }
     });
 
     it('refuses a header that is not Bearer with 401', async () => {

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '#problem-details';
+import { parseApiKeyToken } from './api-key-token.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { AuthFailureLimiter } from './auth-failure.limiter.js';
 import type { Principal } from './principal.js';
@@ -18,9 +19,10 @@ const REALM = 'Bearer realm="corsmesh-admin"';
  *   {@link RootOnly}. Another tenant's route is 403 whether or not that tenant exists, so a
  *   key cannot probe for other tenants' slugs.
  *
- * Failed authentications are limited per client address (see {@link AuthFailureLimiter}); a
- * blocked client gets 429 with `Retry-After` even for a correct token, or guessing would go on
- * with success told apart by its status.
+ * Failed authentications are counted per client address and per API key id (see
+ * {@link AuthFailureLimiter}): past the limit a wrong token gets 429 with `Retry-After`. A
+ * correct token is always checked and always authenticates, so no one can lock out a valid
+ * credential by failing on purpose.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
@@ -47,22 +49,21 @@ export class ApiAuthGuard implements CanActivate {
       void reply.header('www-authenticate', REALM);
       throw new DomainError('unauthenticated', 'send the root token or an API key as Authorization: Bearer <token>');
     }
-    const retryAfter = this.limiter.retryAfterSeconds(request.ip);
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    const token = match?.[1];
+    const principal = token === undefined ? null : await this.authenticator.authenticate(token);
+    if (principal !== null) return principal;
+    // `request.ip` is the socket peer unless TRUST_PROXY trusts it to report the client.
+    const retryAfter = this.limiter.recordFailure(request.ip, token === undefined ? null : (parseApiKeyToken(token)?.prefix ?? null));
     if (retryAfter > 0) {
       void reply.header('retry-after', String(retryAfter));
       throw new DomainError('too_many_requests', `too many failed authentications; retry in ${retryAfter} s`);
     }
-    const match = /^Bearer +(\S+) *$/i.exec(header);
-    const principal = match === null ? null : await this.authenticator.authenticate(match[1]!);
-    if (principal === null) {
-      this.limiter.recordFailure(request.ip);
-      void reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
-      throw new DomainError(
-        'unauthenticated',
-        match === null ? 'the Authorization header must be "Bearer <token>"' : 'the token is not valid or was revoked',
-      );
-    }
-    return principal;
+    void reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
+    throw new DomainError(
+      'unauthenticated',
+      token === undefined ? 'the Authorization header must be "Bearer <token>"' : 'the token is not valid or was revoked',
+    );
   }
 
   private authorise(principal: Principal, request: FastifyRequest, context: ExecutionContext): void {
@@ -78,3 +79,4 @@ export class ApiAuthGuard implements CanActivate {
     if (rootOnly === true) throw new DomainError('forbidden', 'this route needs the root token');
   }
 }
+

@@ -37,7 +37,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   412: 'The policy version is stale (`If-Match` or `version`)',
   413: 'Request body larger than ADMIN_BODY_LIMIT_BYTES',
   415: 'The body is not application/json',
-  429: 'Too many failed authentications from this address (`Retry-After`)',
+  429: 'A wrong token after too many failed authentications from this address or against this key (`Retry-After`)',
 };
 
 /** Documents bearer auth and the problem responses a route can give (401, 403 and 429 always). */
