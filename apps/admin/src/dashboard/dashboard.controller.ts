@@ -3,27 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '#problem-details';
 import { type DashboardAsset, DashboardAssets } from './dashboard-assets.js';
+import { PAGE_SECURITY_HEADERS } from './security-headers.js';
 
 /**
  * Paths the page never answers, even when no route there matches: they belong to the API,
  * its documentation and the health probes, whose clients expect a problem document, not HTML.
  */
 const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set(['api', 'docs', 'docs-json', 'docs-yaml', 'health']);
-
-/**
- * The page runs only its own bundled script and style and talks only to this origin's API,
- * so an injected `<script>` or inline handler (say, in a tenant's name) could not run even if
- * one ever reached the DOM. https://www.w3.org/TR/CSP3/
- */
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-    "manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 /**
  * Serves the built dashboard at `/`: its files, and the page itself for any other path so
@@ -59,7 +45,7 @@ export class DashboardController {
   }
 
   private send(request: FastifyRequest, reply: FastifyReply, file: DashboardAsset): void {
-    void reply.headers(SECURITY_HEADERS).header('etag', file.etag).header('content-type', file.contentType);
+    void reply.headers(PAGE_SECURITY_HEADERS).header('etag', file.etag).header('content-type', file.contentType);
     // Hashed bundle files never change; the page itself is revalidated on every load so a
     // new deployment's bundle is picked up at once.
     void reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');

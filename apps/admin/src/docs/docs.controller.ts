@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PAGE_SECURITY_HEADERS } from '../dashboard/security-headers.js';
 import { OpenApiDocument } from './openapi-document.js';
 
 // Swagger UI's files as @nestjs/swagger ships them (swagger-ui-dist, its dependency). Served
@@ -12,7 +13,6 @@ import { OpenApiDocument } from './openapi-document.js';
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
 };
 
 const PAGE = `<!doctype html>
@@ -20,37 +20,45 @@ const PAGE = `<!doctype html>
 <head><meta charset="utf-8"><title>corsmesh admin API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script src="/docs/swagger-ui-standalone-preset.js"></script>
 <script src="/docs/swagger-ui-init.js"></script>
 </body>
 </html>
 `;
 
+// No persistAuthorization: it would keep the root token in localStorage, where any script
+// of this origin, and anyone at the browser later, could read it. No validator badge (an
+// image from swagger.io) and the base layout without the standalone top bar, whose logo is an
+// SVG with an inline <style>: both would need exceptions to the CSP.
 const INIT = `window.ui = SwaggerUIBundle({
   url: '/docs-json',
   dom_id: '#swagger-ui',
   deepLinking: true,
-  persistAuthorization: true,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-  layout: 'StandaloneLayout',
+  persistAuthorization: false,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: 'BaseLayout',
 });
 `;
 
-/** OpenAPI at `/docs` (Swagger UI) and `/docs-json` (the document); public, like the API's shape. */
+/**
+ * OpenAPI at `/docs` (Swagger UI) and `/docs-json` (the document); public, like the API's
+ * shape. Swagger UI is a page that holds the root token once someone authorises in it, so it
+ * gets the dashboard's security headers: its own scripts only, no framing.
+ */
 @ApiExcludeController()
 @Controller('docs')
 export class DocsController {
   private readonly assets = new Map<string, Buffer>();
 
   @Get()
-  @Header('content-type', 'text/html; charset=utf-8')
-  page(): string {
+  page(@Res({ passthrough: true }) reply: FastifyReply): string {
+    void reply.headers(PAGE_SECURITY_HEADERS).header('content-type', 'text/html; charset=utf-8');
     return PAGE;
   }
 
   @Get('swagger-ui-init.js')
-  @Header('content-type', 'application/javascript; charset=utf-8')
-  init(): string {
+  init(@Res({ passthrough: true }) reply: FastifyReply): string {
+    void reply.headers(PAGE_SECURITY_HEADERS).header('content-type', 'application/javascript; charset=utf-8');
     return INIT;
   }
 
@@ -63,7 +71,10 @@ export class DocsController {
       content = await readFile(join(swaggerUiDir(), name));
       this.assets.set(name, content);
     }
-    void reply.header('content-type', type).header('cache-control', 'public, max-age=86400');
+    void reply
+      .headers(PAGE_SECURITY_HEADERS)
+      .header('content-type', type)
+      .header('cache-control', 'public, max-age=86400');
     return content;
   }
 }
@@ -75,7 +86,8 @@ export class DocsJsonController {
   constructor(private readonly document: OpenApiDocument) {}
 
   @Get()
-  json(): OpenAPIObject {
+  json(@Res({ passthrough: true }) reply: FastifyReply): OpenAPIObject {
+    void reply.headers(PAGE_SECURITY_HEADERS);
     return this.document.get();
   }
 }

@@ -1,6 +1,7 @@
 import { type AdminTestApp, startAdminTestApp } from '../../../../test/support/admin-test-app.js';
 import { registeredRoutes } from '../../../../test/support/fastify-routes.js';
 import { excludedFromDocsCount } from '../../../../test/support/nest-routes.js';
+import { PAGE_SECURITY_HEADERS } from '../dashboard/security-headers.js';
 import { DocsController } from './docs.controller.js';
 
 interface Operation {
@@ -82,6 +83,22 @@ describe(DocsController.name, () => {
       expect(bundle.statusCode).toBe(200);
       expect(bundle.headers['content-type']).toContain('javascript');
       expect(css.headers['content-type']).toContain('text/css');
+    });
+
+    it.each(['/docs', '/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css', '/docs-json'])(
+      'sends the dashboard’s security headers with %s',
+      async (url) => {
+        const response = await api.request({ method: 'GET', url, token: null });
+
+        expect(response.statusCode).toBe(200);
+        expect(response.headers).toMatchObject(PAGE_SECURITY_HEADERS);
+      },
+    );
+
+    it('never keeps the authorisation in browser storage', async () => {
+      const init = await api.request({ method: 'GET', url: '/docs/swagger-ui-init.js', token: null });
+
+      expect(init.body).toContain('persistAuthorization: false');
     });
 
     it('answers 404 for any other file', async () => {
