@@ -1,17 +1,23 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createNestFastifyApp } from '#service-runtime';
+import { compileTrustedHop, createNestFastifyApp } from '#service-runtime';
 import type { GatewayConfig } from './config/gateway.config.js';
+import { limitConnectionsPerClient } from './connections/client-connection-limit.js';
 import { GatewayModule } from './gateway.module.js';
 
-/** Tenant requests are forwarded or echoed; their bodies may be larger than admin writes. */
-const GATEWAY_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
-
 /** The gateway, ready to `listen()` or to be driven with `inject()` in tests. */
-export function createGatewayApp(config: GatewayConfig, logger: Logger): Promise<NestFastifyApplication> {
-  return createNestFastifyApp(GatewayModule.forRoot(config, logger), {
+export async function createGatewayApp(config: GatewayConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const app = await createNestFastifyApp(GatewayModule.forRoot(config, logger), {
     logger,
-    bodyLimit: GATEWAY_BODY_LIMIT_BYTES,
+    bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
   });
+  const server = app.getHttpServer() as Server;
+  // Node's own bounds on a slow client (checked every 30 s); proxied bodies have a precise
+  // deadline of their own (proxy/bounded-body.ts).
+  server.headersTimeout = config.HEADERS_TIMEOUT_SECONDS * 1000;
+  server.requestTimeout = Math.max(config.REQUEST_TIMEOUT_SECONDS, config.HEADERS_TIMEOUT_SECONDS) * 1000;
+  limitConnectionsPerClient(server, config.MAX_CONNECTIONS_PER_CLIENT, compileTrustedHop(config.TRUST_PROXY));
+  return app;
 }

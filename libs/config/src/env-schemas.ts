@@ -60,6 +60,26 @@ const trustProxy = z
     return entries;
   });
 
+/**
+ * The operator's allow-list of upstream and tenant hosts that would otherwise be refused
+ * (loopback, link-local, metadata, the gateway's own addresses, IP-literal or `localhost`
+ * tenant hostnames): a comma list of host names, IP addresses and CIDR ranges, lower-cased.
+ */
+const upstreamAllowedHosts = z
+  .string()
+  .default('')
+  .transform((value, context): readonly string[] => {
+    const entries = value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+    const bad = entries.find((entry) => !isAddressOrRange(entry) && !HOST_NAME.test(entry));
+    if (bad !== undefined) {
+      context.addIssue({ code: 'custom', message: `must be a comma list of host names, IP addresses or CIDR ranges (bad entry: ${bad})` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
 function isAddressOrRange(entry: string): boolean {
   const [address, bits, extra] = entry.split('/');
   if (extra !== undefined || address === undefined) return false;
@@ -80,6 +100,7 @@ export const envSchemas = {
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   adminToken: z.string().min(24, 'must be at least 24 characters'),
   trustProxy,
+  upstreamAllowedHosts,
   boolean: (defaultValue: boolean) =>
     z
       .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })

@@ -8,6 +8,7 @@ const schema = z.object({
   LOG_LEVEL: envSchemas.logLevel,
   BASE_DOMAIN: envSchemas.hostname.optional(),
   TRUST_PROXY: envSchemas.trustProxy,
+  UPSTREAM_ALLOWED_HOSTS: envSchemas.upstreamAllowedHosts,
 });
 
 describe(loadConfig.name, () => {
@@ -17,6 +18,7 @@ describe(loadConfig.name, () => {
       PORT: 3000,
       LOG_LEVEL: 'info',
       TRUST_PROXY: 1,
+      UPSTREAM_ALLOWED_HOSTS: [],
     });
   });
 
@@ -39,6 +41,20 @@ describe(loadConfig.name, () => {
     it('names a bad entry of the list', () => {
       expect(() => trustProxy('10.0.0.0/8,proxy.internal')).toThrow(/bad entry: proxy.internal/);
       expect(() => trustProxy('10.0.0.0/33')).toThrow(/bad entry: 10.0.0.0\/33/);
+    });
+  });
+
+  describe('UPSTREAM_ALLOWED_HOSTS', () => {
+    const allowed = (value?: string) => loadConfig(schema, { DATABASE_URL: 'postgresql://db/x', UPSTREAM_ALLOWED_HOSTS: value }).UPSTREAM_ALLOWED_HOSTS;
+
+    it('takes host names, addresses and CIDR ranges, lower-cased', () => {
+      expect(allowed('127.0.0.1, ::1,10.0.0.0/8, Backend.Internal')).toEqual(['127.0.0.1', '::1', '10.0.0.0/8', 'backend.internal']);
+      expect(allowed()).toEqual([]);
+    });
+
+    it('names a bad entry', () => {
+      expect(() => allowed('127.0.0.1,http://x')).toThrow(/bad entry: http:\/\/x/);
+      expect(() => allowed('10.0.0.0/40')).toThrow(/bad entry: 10.0.0.0\/40/);
     });
   });
 

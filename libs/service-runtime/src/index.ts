@@ -6,3 +6,4 @@ export { createNestFastifyApp, type CreateAppOptions } from './create-app.js';
 export { runUntilSignal } from './run-until-signal.js';
 export { serveStandalone, type StandaloneApp } from './serve-standalone.js';
 export { compileTrustedHop, type TrustedHop } from './trusted-proxy.js';
+export { compileHostAllowList, compileUpstreamHostGuard, type UpstreamHostGuard } from './upstream-host-guard.js';

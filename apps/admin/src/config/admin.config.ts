@@ -9,6 +9,7 @@ const adminEnv = z.object({
   LOG_LEVEL: envSchemas.logLevel,
   DATABASE_POOL_SIZE: envSchemas.positiveInt(5, 1000),
   TRUST_PROXY: envSchemas.trustProxy,
+  UPSTREAM_ALLOWED_HOSTS: envSchemas.upstreamAllowedHosts,
   ADMIN_BODY_LIMIT_BYTES: envSchemas.positiveInt(256 * 1024, 64 * 1024 * 1024),
 });
 

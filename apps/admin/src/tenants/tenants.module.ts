@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit/audit-log.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { TenantHostsValidator } from './tenant-hosts.validator.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsRepository } from './tenants.repository.js';
 import { TenantsService } from './tenants.service.js';
@@ -9,7 +10,7 @@ import { TenantsService } from './tenants.service.js';
 @Module({
   imports: [AuthModule, AuditLogModule],
   controllers: [TenantsController],
-  providers: [TenantsRepository, TenantsService],
+  providers: [TenantsRepository, TenantsService, TenantHostsValidator],
   exports: [TenantsRepository],
 })
 export class TenantsModule {}

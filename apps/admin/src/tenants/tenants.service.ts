@@ -4,6 +4,7 @@ import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import type { Page } from '../pagination/page.js';
 import type { Tenant } from './tenant.js';
 import type { CreateTenantInput, ListTenantsQuery, UpdateTenantInput } from './tenant.schema.js';
+import { TenantHostsValidator } from './tenant-hosts.validator.js';
 import { TenantsRepository } from './tenants.repository.js';
 
 /**
@@ -16,10 +17,12 @@ export class TenantsService {
     private readonly prisma: PrismaService,
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditLogRepository,
+    private readonly hosts: TenantHostsValidator,
   ) {}
 
   create(actor: string, input: CreateTenantInput): Promise<Tenant> {
     return this.prisma.$transaction(async (tx) => {
+      this.hosts.check(input);
       const tenant = await this.tenants.create(input, tx);
       await this.audit.record(tenant, { actor, action: 'tenant.created', before: null, after: tenant }, tx);
       return tenant;
@@ -37,6 +40,7 @@ export class TenantsService {
   update(actor: string, slug: string, patch: UpdateTenantInput): Promise<Tenant> {
     return this.prisma.$transaction(async (tx) => {
       const before = await this.tenants.require(slug, tx);
+      this.hosts.check(patch);
       const after = await this.tenants.update(before, patch, tx);
       await this.audit.record(after, { actor, action: 'tenant.updated', before, after }, tx);
       return after;

@@ -13,6 +13,12 @@ const gatewayEnv = z.object({
   POLICY_CACHE_TTL_SECONDS: envSchemas.positiveInt(300, 86_400),
   UNKNOWN_TENANT_CACHE_TTL_SECONDS: envSchemas.positiveInt(5, 3600),
   UPSTREAM_TIMEOUT_SECONDS: envSchemas.positiveInt(30, 3600),
+  UPSTREAM_ALLOWED_HOSTS: envSchemas.upstreamAllowedHosts,
+  UPSTREAM_MAX_CONNECTIONS: envSchemas.positiveInt(128, 100_000),
+  REQUEST_TIMEOUT_SECONDS: envSchemas.positiveInt(60, 3600),
+  HEADERS_TIMEOUT_SECONDS: envSchemas.positiveInt(10, 3600),
+  MAX_CONNECTIONS_PER_CLIENT: envSchemas.positiveInt(64, 100_000),
+  GATEWAY_BODY_LIMIT_BYTES: envSchemas.positiveInt(10 * 1024 * 1024, 1024 * 1024 * 1024),
 });
 
 /** The gateway's configuration, validated once at start-up. */

@@ -1,6 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { networkInterfaces } from 'node:os';
+import { compileTrustedHop, compileUpstreamHostGuard } from '#service-runtime';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.token.js';
 import { registerTenantTraffic } from './tenant-traffic.js';
@@ -12,7 +14,15 @@ import { UpstreamProxy } from './upstream-proxy.js';
     {
       provide: UpstreamProxy,
       inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) => new UpstreamProxy({ timeoutMs: config.UPSTREAM_TIMEOUT_SECONDS * 1000 }),
+      useFactory: (config: GatewayConfig) =>
+        new UpstreamProxy({
+          timeoutMs: config.UPSTREAM_TIMEOUT_SECONDS * 1000,
+          trustedHop: compileTrustedHop(config.TRUST_PROXY),
+          hostGuard: compileUpstreamHostGuard(config.UPSTREAM_ALLOWED_HOSTS, ownAddresses()),
+          maxConnectionsPerUpstream: config.UPSTREAM_MAX_CONNECTIONS,
+          bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
+          requestTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
+        }),
     },
   ],
 })
@@ -27,4 +37,9 @@ export class ProxyModule implements OnModuleInit {
     this.proxy.register(fastify);
     registerTenantTraffic(fastify, this.proxy);
   }
+}
+
+/** This machine's addresses: an upstream on one of them would be the gateway itself, or its neighbour. */
+function ownAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
 }

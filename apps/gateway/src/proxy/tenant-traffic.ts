@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import { echo } from '../echo/echo.js';
 import { tenantOf } from '../policies/gateway-policy.source.js';
-import { tenantPathOf } from './tenant-path.js';
+import { normaliseHost } from '../tenancy/tenant-address.js';
+import { tenantRequestOf } from './tenant-path.js';
 import type { UpstreamProxy } from './upstream-proxy.js';
 
 /** The paths of tenant traffic; the gateway's own routes (health, metrics) are more specific. */
@@ -20,9 +21,12 @@ export function registerTenantTraffic(fastify: FastifyInstance, proxy: UpstreamP
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const cached = tenantOf(request);
     if (!cached) return notFound(request, reply, 'no such tenant');
-    const path = tenantPathOf(request.url, cached.slug);
-    const upstream = cached.tenant.upstreamUrl;
-    if (upstream) return proxy.forward(request, reply, upstream, path);
+    const { path, byPath } = tenantRequestOf(request.url, cached.slug);
+    const upstreamUrl = cached.tenant.upstreamUrl;
+    if (upstreamUrl) {
+      const tenantHost = byPath ? undefined : forwardedHostOf(request.headers.host);
+      return proxy.forward(request, reply, { upstreamUrl, path, tenantHost });
+    }
     const pathname = path.split('?')[0]!;
     if (pathname === '/echo') return reply.send(echo(request, cached.slug, pathname));
     return notFound(request, reply, `tenant ${cached.slug} has no upstream; its built-in handler is /echo`);
@@ -35,4 +39,12 @@ function notFound(request: FastifyRequest, reply: FastifyReply, detail: string):
     .code(404)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .send({ type: 'about:blank', title: 'Not Found', status: 404, detail, instance: request.url.split('?')[0] });
+}
+
+/** The Host a tenant was found by, as `X-Forwarded-Host`: its hostname, and its port if it is one. */
+function forwardedHostOf(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const hostname = normaliseHost(host);
+  const port = host.slice(host.lastIndexOf(':') + 1);
+  return host.length > hostname.length + 1 && /^[0-9]{1,5}$/.test(port) ? `${hostname}:${port}` : hostname;
 }

@@ -24,9 +24,20 @@ describe(tenantAddressOf.name, () => {
     ]);
   });
 
-  it('drops the port and a trailing dot, keeps IPv6 brackets', () => {
+  it('drops the port and a trailing dot', () => {
     expect(tenantAddressOf('acme.com.', '/', undefined)?.lookups).toEqual([{ hostname: 'acme.com' }]);
-    expect(tenantAddressOf('[::1]:3000', '/', undefined)?.lookups).toEqual([{ hostname: '[::1]' }]);
+  });
+
+  it.each([
+    ['an IPv6 literal', '[::1]:3000'],
+    ['a name longer than 253 characters', `${'a.'.repeat(126)}com`],
+    ['a label longer than 63 characters', `${'a'.repeat(64)}.com`],
+    ['an empty label', 'a..com'],
+    ['an underscore', 'bad_host.com'],
+    ['8 KB of noise', 'x'.repeat(8192)],
+  ])('does not look %s up as a hostname, and still reads the path slug', (_name, host) => {
+    expect(tenantAddressOf(host, '/t/acme/echo', undefined)?.lookups).toEqual([{ slug: 'acme' }]);
+    expect(tenantAddressOf(host, '/health/live', undefined)).toBeUndefined();
   });
 
   it('names no tenant without host or path prefix', () => {

@@ -19,7 +19,9 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export function tenantAddressOf(host: string | undefined, url: string, baseDomain: string | undefined): TenantAddress | undefined {
   const lookups: TenantLookup[] = [];
   const hostname = host ? normaliseHost(host) : '';
-  if (hostname) {
+  // Only a name that could be a tenant's is looked up (issue 19, item 8): any other Host
+  // (8 KB of noise, a bracketed IPv6 literal) would cost a query and a negative-cache entry.
+  if (hostname && isLdhName(hostname)) {
     const slug = baseDomain ? slugUnderBaseDomain(hostname, baseDomain) : undefined;
     lookups.push(slug ? { slug } : { hostname });
   }
@@ -39,7 +41,7 @@ export function slugFromPath(url: string): string | undefined {
 }
 
 /** Lower-case, without port or trailing dot; IPv6 literals keep their brackets. */
-function normaliseHost(host: string): string {
+export function normaliseHost(host: string): string {
   let end = host.length;
   if (host.charCodeAt(0) !== 91 /* [ */) {
     const colon = host.lastIndexOf(':');
@@ -57,4 +59,30 @@ function slugUnderBaseDomain(hostname: string, baseDomain: string): string | und
   if (hostname.charCodeAt(dot) !== 46) return undefined;
   const label = hostname.slice(0, dot);
   return SLUG.test(label) ? label : undefined;
+}
+
+/** Longest DNS name (RFC 1035 section 2.3.4) and longest label. */
+const MAX_NAME = 253;
+const MAX_LABEL = 63;
+
+/**
+ * Whether `name` (lower-cased) is an LDH host name: labels of letters, digits and hyphens,
+ * 1 to 63 characters each, at most 253 in all. A loop rather than a regex: it runs on every
+ * request and gives up at the first wrong byte.
+ */
+export function isLdhName(name: string): boolean {
+  if (name.length > MAX_NAME) return false;
+  let label = 0;
+  for (let index = 0; index < name.length; index++) {
+    const code = name.charCodeAt(index);
+    if (code === 46 /* . */) {
+      if (label === 0) return false;
+      label = 0;
+    } else if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45 /* - */) {
+      if (++label > MAX_LABEL) return false;
+    } else {
+      return false;
+    }
+  }
+  return label > 0;
 }
