@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY } from '#dynamic-cors';
 import type { TenantLookup, TenantPolicy } from '#policy-store';
-import { PolicyCache } from './policy-cache.js';
+import { PolicyCache, unknownEntryBytes } from './policy-cache.js';
 
 function tenant(slug: string, tenantId = `id-${slug}`): TenantPolicy {
   return { tenantId, slug, name: slug, upstreamUrl: null, version: 1, policy: DEFAULT_POLICY };
@@ -75,6 +75,18 @@ describe(PolicyCache.name, () => {
 
       expect(store.reads).toBe(1001);
       expect(cache.size).toBe(1);
+    });
+
+    it('bounds the unknown lookups by the bytes their keys take, too', async () => {
+      const name = (i: number) => `h${i}.${'x'.repeat(240)}`;
+      const cache = cacheOver(store, { maxUnknownBytes: 10 * unknownEntryBytes(`h:${name(0)}`) });
+
+      for (let i = 0; i < 20; i++) await cache.get({ hostname: name(i) });
+      const reads = store.reads;
+      await cache.get({ hostname: name(19) });
+      await cache.get({ hostname: name(0) });
+
+      expect(store.reads - reads).toBe(1);
     });
 
     it('holds at most maxTenants, evicting the least recently used', async () => {

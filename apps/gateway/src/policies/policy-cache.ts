@@ -26,6 +26,8 @@ export interface PolicyCacheOptions {
   readonly negativeTtlMs: number;
   /** Most unknown lookups remembered at once (their own bound: a flood cannot evict tenants). */
   readonly maxUnknown?: number;
+  /** Most memory the unknown lookups' keys may take, counted as {@link unknownEntryBytes}. */
+  readonly maxUnknownBytes?: number;
   readonly events?: PolicyCacheEvents;
 }
 
@@ -43,6 +45,15 @@ interface Entry {
 }
 
 const noEvents: PolicyCacheEvents = { hit() {}, miss() {}, evicted() {}, loaded() {} };
+
+/**
+ * What one remembered unknown lookup costs, roughly: its key (two bytes a character) and the
+ * LRU's bookkeeping. Bounding by bytes as well as by count (issue 19, item 8) keeps a flood of
+ * long names from pinning memory, whatever the tenancy layer lets through.
+ */
+export function unknownEntryBytes(key: string): number {
+  return 2 * key.length + 96;
+}
 
 function keyOf(lookup: TenantLookup): string {
   return 'slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`;
@@ -83,7 +94,12 @@ export class PolicyCache {
         if (reason === 'evict') this.events.evicted();
       },
     });
-    this.unknown = new LRUCache<string, true>({ max: options.maxUnknown ?? 10_000, ttl: options.negativeTtlMs });
+    this.unknown = new LRUCache<string, true>({
+      max: options.maxUnknown ?? 10_000,
+      maxSize: options.maxUnknownBytes ?? 4 * 1024 * 1024,
+      sizeCalculation: (_value, key) => unknownEntryBytes(key),
+      ttl: options.negativeTtlMs,
+    });
   }
 
   /** The tenant when its lookup is cached (null: known not to exist); undefined on a miss. */

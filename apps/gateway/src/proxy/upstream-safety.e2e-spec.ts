@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { rawRequest } from '../../../../reliability/lib/raw-http.js';
 import { GatewayHarness } from '../../../../test/support/gateway-harness.js';
@@ -70,6 +73,28 @@ describe('the upstream proxy under hostile or mistaken use', () => {
 
       expect(response.status).toBe(508);
       expect(upstream.received).toEqual([]);
+    });
+
+    it('does not trust an HTTPS upstream whose certificate it cannot verify', async () => {
+      let reached = 0;
+      const tls = createHttpsServer(
+        { key: readFileSync('test/fixtures/tls/self-signed.key.pem'), cert: readFileSync('test/fixtures/tls/self-signed.cert.pem') },
+        (_request, response) => {
+          reached++;
+          response.end('secret');
+        },
+      );
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      try {
+        await seed.tenant('tls', { upstreamUrl: `https://127.0.0.1:${(tls.address() as AddressInfo).port}` });
+
+        const response = await raw('GET /t/tls/x HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n');
+
+        expect(response.status).toBe(502);
+        expect(reached).toBe(0);
+      } finally {
+        tls.close();
+      }
     });
 
     it('refuses an upstream on a loopback address the operator did not list', async () => {
