@@ -25,7 +25,7 @@ export function registerTenantTraffic(fastify: FastifyInstance, proxy: UpstreamP
     const upstreamUrl = cached.tenant.upstreamUrl;
     if (upstreamUrl) {
       const tenantHost = byPath ? undefined : forwardedHostOf(request.headers.host);
-      return proxy.forward(request, reply, { upstreamUrl, path, tenantHost });
+      return proxy.forward(request, reply, { upstreamUrl, path, tenantHost, pathTenant: byPath ? cached.slug : undefined });
     }
     const pathname = path.split('?')[0]!;
     if (pathname === '/echo') return reply.send(echo(request, cached.slug, pathname));

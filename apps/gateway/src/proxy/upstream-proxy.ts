@@ -7,6 +7,7 @@ import type { TrustedHop, UpstreamHostGuard } from '#service-runtime';
 import { boundedBody, BodyRefusedError } from './bounded-body.js';
 import { forwardedHeaders, hasLooped } from './forwarded-headers.js';
 import { guardedLookup, UPSTREAM_ADDRESS_REFUSED } from './guarded-lookup.js';
+import { confinedResponseHeaders, tenantCookies } from './path-tenant-isolation.js';
 import { upstreamTargetOf } from './upstream-target.js';
 
 export interface UpstreamProxyOptions {
@@ -30,6 +31,8 @@ export interface ForwardTarget {
   readonly path: string;
   /** The tenant hostname the request was addressed to, when the tenant was found by its Host. */
   readonly tenantHost: string | undefined;
+  /** The tenant's slug when it was found by its `/t/<slug>` path: its responses are confined. */
+  readonly pathTenant: string | undefined;
 }
 
 type Problem = { status: number; title: string; detail: string; retryAfter?: number };
@@ -39,7 +42,8 @@ type Problem = { status: number; title: string; detail: string; retryAfter?: num
  * streamed both ways (bounded in size and time), hop-by-hop headers dropped (the library's
  * job), `X-Forwarded-*` and `Via` set by the gateway, and the upstream's own
  * `Access-Control-*` headers replaced by the tenant policy's, which the CORS hook already put
- * on the reply. Refused before anything is sent upstream: paths that leave the upstream's base
+ * on the reply; a path-routed tenant's cookies and documents are confined to it
+ * (path-tenant-isolation.ts). Refused before anything is sent upstream: paths that leave the upstream's base
  * path, requests that looped back through a corsmesh gateway, upstream addresses the operator
  * did not allow, and requests beyond the connections an upstream may have.
  */
@@ -74,7 +78,7 @@ export class UpstreamProxy {
     });
   }
 
-  forward(request: FastifyRequest, reply: FastifyReply, { upstreamUrl, path, tenantHost }: ForwardTarget): FastifyReply {
+  forward(request: FastifyRequest, reply: FastifyReply, { upstreamUrl, path, tenantHost, pathTenant }: ForwardTarget): FastifyReply {
     if (hasLooped(request.headers.via)) {
       return problem(request, reply, { status: 508, title: 'Loop Detected', detail: 'the request has already passed through a corsmesh gateway: its upstream points back at one' });
     }
@@ -105,8 +109,17 @@ export class UpstreamProxy {
     return reply.from(target.url, {
       // The query as sent: reply-from's own traversal check would read `../` in it as a path.
       queryString: () => target.query,
-      rewriteRequestHeaders: (_request, headers) => withoutExpect(forwardedHeaders(request, headers, this.options.trustedHop, tenantHost)),
-      rewriteHeaders: (headers) => withPolicyCorsHeaders(headers, request),
+      rewriteRequestHeaders: (_request, headers) => {
+        const forwarded = withoutExpect(forwardedHeaders(request, headers, this.options.trustedHop, tenantHost));
+        if (pathTenant === undefined) return forwarded;
+        const { cookie: _all, ...rest } = forwarded;
+        const own = tenantCookies(request.headers.cookie, pathTenant);
+        return own === undefined ? rest : { ...rest, cookie: own };
+      },
+      rewriteHeaders: (headers) => {
+        const rewritten = withPolicyCorsHeaders(headers, request);
+        return pathTenant === undefined ? rewritten : confinedResponseHeaders(rewritten, pathTenant);
+      },
       onError: (failedReply, { error }) => {
         release();
         void problem(request, failedReply as FastifyReply, this.failure(request, error, origin));
