@@ -19,6 +19,7 @@ import { oracleAllows } from './lib/origin-oracle.js';
 import { repoRoot } from './lib/paths.js';
 import { corsHeaderNames, type RawResponse, rawRequest } from './lib/raw-http.js';
 import { Checks, writeResult } from './lib/results.js';
+import { hostileProxy } from './hostile-proxy.js';
 import { App, Database } from './lib/stack.js';
 
 const started = Date.now();
@@ -34,12 +35,18 @@ const BANK_RULES = [
 ] as const;
 
 const database = await Database.create();
-const admin = await App.admin(database);
-const gateway = await App.gateway('gateway', database);
+// The proxy section's upstream runs on 127.0.0.1; short deadlines and a small upstream pool
+// make its timeouts and its full-upstream case take seconds (hostile-proxy.ts).
+const admin = await App.admin(database, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1' });
+const gateway = await App.gateway('gateway', database, {
+  UPSTREAM_ALLOWED_HOSTS: '127.0.0.1',
+  REQUEST_TIMEOUT_SECONDS: '3',
+  UPSTREAM_MAX_CONNECTIONS: '4',
+});
 const root = admin.client();
 const port = Number(new URL(gateway.url).port);
 
-const counts = { gatewayInputs: 0, generatedOrigins: 0, adminInputs: 0, roundTrips: 0, crashes: 0 };
+const counts = { gatewayInputs: 0, generatedOrigins: 0, adminInputs: 0, roundTrips: 0, crashes: 0, proxyInputs: 0 };
 let inertRegexStatus = 0;
 
 try {
@@ -59,6 +66,7 @@ try {
 
   await hostileGateway(storedRules);
   await hostileAdmin(root);
+  counts.proxyInputs = await hostileProxy({ root, gatewayPort: port, checks });
 } catch (error) {
   checks.check(false, `the run stopped: ${(error as Error).stack ?? String(error)}`);
 } finally {
@@ -71,7 +79,7 @@ try {
 
 await writeResult('hostile', started, checks.failures, {
   seed,
-  hostileInputsTried: counts.gatewayInputs + counts.adminInputs,
+  hostileInputsTried: counts.gatewayInputs + counts.adminInputs + counts.proxyInputs,
   ...counts,
   inertRegexStatus,
 });
