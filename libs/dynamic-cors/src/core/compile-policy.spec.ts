@@ -41,8 +41,8 @@ describe(compilePolicy.name, () => {
       const compiled = compilePolicy(
         policy({ origins: [{ kind: 'regex', value: 'https://a\\.com' }] }),
       );
-      expect(compiled.patterns[0]!.regex.test('https://a.com')).toBe(true);
-      expect(compiled.patterns[0]!.regex.test('https://a.com.evil.com')).toBe(false);
+      expect(compiled.patterns[0]!.pattern.test('https://a.com')).toBe(true);
+      expect(compiled.patterns[0]!.pattern.test('https://a.com.evil.com')).toBe(false);
     });
 
     it('leaves out unusable stored rules with a warning instead of throwing', () => {

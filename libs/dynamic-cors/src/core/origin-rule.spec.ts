@@ -48,7 +48,7 @@ describe(parseOriginRule.name, () => {
     });
 
     it.each([
-      ['https://*.com', 'wildcard must be followed by at least two labels'],
+      ['https://*.com', 'wildcard covers the public suffix com:'],
       ['https://*.localhost', 'wildcard must be followed by at least two labels'],
       ['https://*', 'wildcard must be the whole leftmost label'],
       ['https://*.', 'origin must have a host'],
