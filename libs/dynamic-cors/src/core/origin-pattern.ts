@@ -9,7 +9,7 @@ import type { RegexNode } from './regex-syntax.js';
 export const MAX_PATTERN_LENGTH = 256;
 
 // Bounds on the ReDoS analysis, so that validating one pattern cannot stall the admin API.
-const REDOS_TIMEOUT_MS = 500;
+const REDOS_TIMEOUT_MS = 1000;
 const REDOS_MAX_STEPS = 20_000;
 
 // Origins no legitimate pattern should match: a pattern that accepts them accepts the world

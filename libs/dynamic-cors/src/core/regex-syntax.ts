@@ -125,9 +125,18 @@ function convert(element: AST.Element): RegexNode {
   return unsupported(`pattern uses unsupported syntax: ${(element as AST.Node).raw}`);
 }
 
+const SINGLES: readonly AsciiSet[] = Array.from({ length: 128 }, (_, code) =>
+  Object.freeze(Array.from({ length: 128 }, (_, c) => c === code)),
+);
+
 function single(code: number): AsciiSet {
-  return Array.from({ length: 128 }, (_, c) => c === code);
+  return SINGLES[code]!;
 }
+
+// Classes recur across patterns (`[a-z0-9-]`, `\d`): each is asked of JavaScript once. Bounded,
+// as patterns come from administrators: when full it starts over.
+const MAX_REMEMBERED_CLASSES = 256;
+const classSets = new Map<string, AsciiSet>();
 
 /**
  * The ASCII members of a character class or escape, asked of JavaScript's own engine: the
@@ -135,8 +144,13 @@ function single(code: number): AsciiSet {
  * construction. A class means the same wherever it stands in a pattern without flags.
  */
 function setOf(raw: string): AsciiSet {
-  const regex = new RegExp(`^${raw}$`);
-  const set = Array.from({ length: 128 }, (_, c) => regex.test(String.fromCharCode(c)));
+  let set = classSets.get(raw);
+  if (set === undefined) {
+    const regex = new RegExp(`^${raw}$`);
+    set = Object.freeze(Array.from({ length: 128 }, (_, c) => regex.test(String.fromCharCode(c))));
+    if (classSets.size >= MAX_REMEMBERED_CLASSES) classSets.clear();
+    classSets.set(raw, set);
+  }
   if (!set.includes(true)) unsupported(`pattern character class ${raw} matches no character an origin can contain`);
   return set;
 }
