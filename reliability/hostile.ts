@@ -12,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { hostileString, wellFormedOrigin } from '../test/arbitraries/cors.arbitraries.js';
-import { REFUSED_ORIGIN_RULES } from '../test/fixtures/refused-origin-rules.js';
+import { REFUSED_ORIGIN_RULES, REFUSED_WITH_CREDENTIALS } from '../test/fixtures/refused-origin-rules.js';
 import type { AdminClient } from './lib/admin-client.js';
 import { numberOption } from './lib/args.js';
 import { oracleAllows } from './lib/origin-oracle.js';
@@ -536,6 +536,8 @@ async function hostileAdmin(client: AdminClient): Promise<void> {
 
   const originCases: (readonly [unknown, string])[] = [
     ...REFUSED_ORIGIN_RULES,
+    // The bank allows credentials: null and regexes reaching beyond trusted.com are refused.
+    ...REFUSED_WITH_CREDENTIALS,
     [{ origin: "https://a.com'; DROP TABLE tenants; --" }, 'origin'],
     [{ origin: 'https://<script>alert(1)</script>.com' }, 'origin'],
     [{ origin: 'javascript:alert(1)' }, 'origin'],

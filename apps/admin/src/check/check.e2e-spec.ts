@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
 import { createGatewayApp } from '../../../gateway/src/gateway.app.js';
 import { loadGatewayConfig } from '../../../gateway/src/config/gateway.config.js';
 import { addOrigins, createTenant } from '../../../../test/factories/admin-api.factory.js';
@@ -208,6 +209,39 @@ describe(CheckController.name, () => {
         expect(served.statusCode === 403).toBe(result.blocked);
       },
     );
+
+    it('cannot be stalled, nor can the gateway, by a backtracking pattern stored around the API (issue 19)', async () => {
+      // A row written by psql or an older version: validation never saw it.
+      const client = new pg.Client({ connectionString: api.db.url });
+      await client.connect();
+      try {
+        await client.query(
+          `INSERT INTO origin_rules (id, tenant_id, kind, value)
+           SELECT gen_random_uuid(), id, 'regex', $2 FROM tenants WHERE slug = $1`,
+          [slug, '^https://(?:[(?<a>]|a)+\\.x$'],
+        );
+      } finally {
+        await client.end();
+      }
+      // A backtracking engine takes about 0.3 s at 25 letters and doubles with each one more.
+      const origin = `https://${'a'.repeat(63)}`;
+      const started = performance.now();
+
+      const result = await check({ origin, method: 'GET' });
+      const served = await gateway
+        .getHttpAdapter()
+        .getInstance()
+        .inject({ method: 'GET', url: `/t/${slug}/echo`, headers: { origin } });
+
+      expect(result.allowed).toBe(false);
+      expect(served.statusCode).toBe(403);
+      expect(performance.now() - started).toBeLessThan(5000);
+      // The rule still matches what it says, with the linear-time engine.
+      expect(await check({ origin: 'https://aa.x', method: 'GET' })).toMatchObject({
+        allowed: true,
+        matchedRule: { kind: 'regex' },
+      });
+    });
 
     it('serves an origin added through the API within a second, without a restart', async () => {
       const preflight = () =>

@@ -20,13 +20,17 @@ export const originRuleInputSchema = z
       .string()
       .max(MAX_ORIGIN_LENGTH, `must be at most ${MAX_ORIGIN_LENGTH} characters`)
       .optional()
-      .meta({ description: 'An origin, a wildcard origin or `*`', example: 'https://*.example.com' }),
+      .meta({
+        description: 'An origin, a wildcard origin (never over a public suffix such as `*.co.uk`) or `*`',
+        example: 'https://*.example.com',
+      }),
     pattern: z
       .string()
       .max(MAX_ORIGIN_LENGTH, `must be at most ${MAX_ORIGIN_LENGTH} characters`)
       .optional()
       .meta({
-        description: 'An anchored regular expression over the lower-case origin',
+        description:
+          'An anchored regular expression over the lower-case origin, matched in linear time; with credentials it must end in a literal registrable domain',
         example: '^https://app-[a-z0-9]+\\.example\\.com$',
       }),
     type: z.literal('regex', 'must be "regex"').optional(),

@@ -4,7 +4,7 @@ import { addOrigins, createTenant } from '../../../../test/factories/admin-api.f
 import { type AdminTestApp, startAdminTestApp } from '../../../../test/support/admin-test-app.js';
 import { originRuleListView, originRuleView } from './origin.schema.js';
 import { OriginsController } from './origins.controller.js';
-import { REFUSED_ORIGIN_RULES } from '../../../../test/fixtures/refused-origin-rules.js';
+import { REFUSED_ORIGIN_RULES, REFUSED_WITH_CREDENTIALS } from '../../../../test/fixtures/refused-origin-rules.js';
 
 describe(OriginsController.name, () => {
   let api: AdminTestApp;
@@ -139,6 +139,118 @@ describe(OriginsController.name, () => {
       });
 
       expect(response.statusCode).toBe(404);
+    });
+  });
+
+  describe('public suffixes', () => {
+    it.each([
+      ['https://*.com', 'com'],
+      ['https://*.co.uk', 'co.uk'],
+      ['https://*.github.io', 'github.io'],
+    ])('refuses the wildcard %s naming the public suffix %s', async (origin, suffix) => {
+      const response = await api.request({ method: 'POST', url: url(), body: { origin } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'origin', reason: expect.stringContaining(`public suffix ${suffix}:`) },
+      ]);
+    });
+
+    it.each([
+      // Issue 19: group syntax inside a character class hid the backtracking from the analysis.
+      ['^https://(?:[(?<a>]|a)+\\.x$', 'pattern may backtrack catastrophically'],
+      ['^https://[a-z0-9-]+\\.github\\.io$', 'pattern covers the public suffix github.io:'],
+    ])('refuses the pattern %s: %s', async (pattern, reason) => {
+      const response = await api.request({ method: 'POST', url: url(), body: { pattern, type: 'regex' } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field: 'pattern', reason: expect.stringContaining(reason) }]);
+    });
+
+    it.each(['https://*.example.co.uk', 'https://*.alice.github.io'])(
+      'accepts the wildcard %s: one registrable domain',
+      async (origin) => {
+        const response = await api.request({ method: 'POST', url: url(), body: { origin } });
+
+        expect(response.statusCode).toBe(201);
+      },
+    );
+  });
+
+  describe('with credentials', () => {
+    const allowCredentials = () =>
+      api.request({ method: 'PATCH', url: `/api/v1/tenants/${slug}/policy`, body: { allowCredentials: true, version: 1 } });
+
+    it.each(REFUSED_WITH_CREDENTIALS.map(([body, field]) => [body, field]))(
+      'accepts %j without credentials',
+      async (body) => {
+        const response = await api.request({ method: 'POST', url: url(), body });
+
+        expect(response.statusCode).toBe(201);
+      },
+    );
+
+    it.each(REFUSED_WITH_CREDENTIALS.map(([body, field]) => [body, field]))(
+      'refuses %j while credentials are allowed, naming %s and the rule',
+      async (body, field) => {
+        expect((await allowCredentials()).statusCode).toBe(200);
+
+        const response = await api.request({ method: 'POST', url: url(), body });
+
+        expect(response.statusCode).toBe(400);
+        expect(response.json().invalidFields).toEqual([{ field, reason: expect.stringContaining('allowCredentials') }]);
+        expect(await values()).toEqual([]);
+      },
+    );
+
+    it.each(['^https://[^c].*$', '^https://.*\\.com$', '^https://[a-z]+\\.[a-z]+$'])(
+      'refuses the reflect-any-origin pattern %s (issue 19)',
+      async (pattern) => {
+        await allowCredentials();
+
+        const response = await api.request({ method: 'POST', url: url(), body: { pattern, type: 'regex' } });
+
+        expect(response.statusCode).toBe(400);
+        expect(response.json().invalidFields).toEqual([{ field: 'pattern', reason: expect.any(String) }]);
+      },
+    );
+
+    it.each([
+      '^https://[a-z0-9-]+\\.example\\.com$',
+      '^https://(?:app|admin)\\.example\\.co\\.uk(?::[0-9]+)?$',
+      '^https://(?:[a-z]+\\.)?example\\.com$',
+      '^http://localhost:[0-9]+$',
+    ])('accepts %s, confined to one registrable domain', async (pattern) => {
+      await allowCredentials();
+
+      const response = await api.request({ method: 'POST', url: url(), body: { pattern, type: 'regex' } });
+
+      expect(response.statusCode).toBe(201);
+    });
+
+    it('refuses a whole list with such rules, naming each index, and changes nothing', async () => {
+      await addOrigins(api, slug, 'https://before.example.com');
+      await allowCredentials();
+
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: {
+          origins: [
+            { origin: 'https://ok.example.com' },
+            { origin: 'null' },
+            { pattern: '^https://[a-z0-9-]+\\.example\\.com$', type: 'regex' },
+            { pattern: '^https://[a-z]+\\.[a-z]+$', type: 'regex' },
+          ],
+        },
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([
+        { field: 'origins[1]', reason: expect.stringContaining('origin null cannot be combined with allowCredentials') },
+        { field: 'origins[3]', reason: expect.stringContaining('^https://[a-z]+\\.[a-z]+$') },
+      ]);
+      expect(await values()).toEqual(['https://before.example.com']);
     });
   });
 

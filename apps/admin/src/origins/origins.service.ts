@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
-import { type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
+import { credentialsConflict, type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
 import { DomainError, type InvalidField } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
@@ -15,7 +15,8 @@ const ANY_WITH_CREDENTIALS =
 /**
  * A tenant's allowed origins. Every rule is normalised and checked by the CORS engine before it
  * is stored, so the gateway never meets a rule it cannot use. Writes take the policy lock (see
- * {@link PoliciesRepository.lock}) so that `*` and credentials can never both be on.
+ * {@link PoliciesRepository.lock}) so that credentials are never on together with a rule they
+ * rule out (`*`, `null`, a regex reaching beyond one registrable domain).
  */
 @Injectable()
 export class OriginsService {
@@ -38,8 +39,9 @@ export class OriginsService {
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
-      if (rule.kind === 'any' && policy.allowCredentials)
-        throw DomainError.validation([{ field: 'origin', reason: ANY_WITH_CREDENTIALS }]);
+      const conflict = policy.allowCredentials ? withCredentials(rule) : undefined;
+      if (conflict !== undefined)
+        throw DomainError.validation([{ field: rule.kind === 'regex' ? 'pattern' : 'origin', reason: conflict }]);
       if ((await this.origins.count(tenant, tx)) >= MAX_ORIGINS) {
         throw DomainError.validation([
           {
@@ -72,9 +74,13 @@ export class OriginsService {
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
-      const any = rules.findIndex((rule) => rule.kind === 'any');
-      if (any !== -1 && policy.allowCredentials)
-        throw DomainError.validation([{ field: `origins[${any}]`, reason: ANY_WITH_CREDENTIALS }]);
+      if (policy.allowCredentials) {
+        const conflicts = rules.flatMap((rule, index) => {
+          const reason = withCredentials(rule);
+          return reason === undefined ? [] : [{ field: `origins[${index}]`, reason }];
+        });
+        if (conflicts.length > 0) throw DomainError.validation(conflicts);
+      }
       const before = await this.origins.list(tenant, tx);
       const after = await this.origins.replace(tenant, rules, tx);
       await this.audit.record(tenant, { actor, action: 'origins.replaced', before, after }, tx);
@@ -90,6 +96,13 @@ export class OriginsService {
       await this.audit.record(tenant, { actor, action: 'origin.removed', before: removed, after: null }, tx);
     });
   }
+}
+
+/** Why a rule cannot be added while the policy allows credentials, if it cannot. */
+function withCredentials(rule: NewOriginRule): string | undefined {
+  if (rule.kind === 'any') return ANY_WITH_CREDENTIALS;
+  const conflict = credentialsConflict(rule);
+  return conflict === undefined ? undefined : `${conflict}; or turn credentials off first: ${rule.value}`;
 }
 
 /** Parses every rule, reporting each invalid one and each repeat (after normalisation) by index. */

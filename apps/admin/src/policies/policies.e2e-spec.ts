@@ -235,6 +235,41 @@ describe(PoliciesController.name, () => {
       });
     });
 
+    it.each([
+      [{ origin: 'null' }, 'null'],
+      [{ pattern: '^https://[a-z]+\\.[a-z]+$', type: 'regex' }, '^https://[a-z]+\\.[a-z]+$'],
+      [{ pattern: '^https://[^c].*$', type: 'regex' }, '^https://[^c].*$'],
+    ])('refuses credentials while %j is allowed, naming the rule', async (body, value) => {
+      expect((await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body })).statusCode).toBe(201);
+
+      const patch = await api.request({ method: 'PATCH', url: url(), body: { allowCredentials: true, version: 1 } });
+      const current = (await api.request({ method: 'GET', url: url() })).json();
+      const { version: _version, updatedAt: _updatedAt, ...fields } = current;
+      const put = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { ...fields, allowCredentials: true, version: 1 },
+      });
+
+      for (const response of [patch, put]) {
+        expect(response.statusCode).toBe(400);
+        expect(response.json().invalidFields).toEqual([
+          { field: 'allowCredentials', reason: expect.stringContaining(`origin rule ${value} is allowed`) },
+        ]);
+      }
+      expect(current).toMatchObject({ allowCredentials: false, version: 1 });
+    });
+
+    it('allows credentials with a regex confined to one registrable domain', async () => {
+      const body = { pattern: '^https://[a-z0-9-]+\\.example\\.co\\.uk$', type: 'regex' };
+      await api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body });
+
+      const response = await api.request({ method: 'PATCH', url: url(), body: { allowCredentials: true, version: 1 } });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ allowCredentials: true, version: 2 });
+    });
+
     it('records the change in the audit trail with before and after', async () => {
       await api.request({ method: 'PATCH', url: url(), body: { mode: 'report-only', version: 1 } });
 

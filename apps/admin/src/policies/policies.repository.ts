@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CorsPolicyModel as PolicyRow, PrismaService } from '#database';
+import type { OriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import type { Db } from '../persistence/prisma-errors.js';
 import type { TenantRef } from '../tenants/tenant.js';
@@ -48,9 +49,16 @@ export class PoliciesRepository {
     return toView(row);
   }
 
-  /** Whether the tenant allows any origin (`*`), which rules out credentials. */
-  async allowsAnyOrigin(tenant: TenantRef, db: Db): Promise<boolean> {
-    return (await db.originRule.count({ where: { tenantId: tenant.id, kind: 'any' } })) > 0;
+  /**
+   * The tenant's rules that may rule out credentials (`*`, `null`, regexes); the CORS engine
+   * decides which do.
+   */
+  async credentialSensitiveOrigins(tenant: TenantRef, db: Db): Promise<Pick<OriginRule, 'kind' | 'value'>[]> {
+    return db.originRule.findMany({
+      where: { tenantId: tenant.id, OR: [{ kind: { in: ['any', 'regex'] } }, { kind: 'exact', value: 'null' }] },
+      select: { kind: true, value: true },
+      orderBy: { createdAt: 'asc' },
+    });
   }
 }
 

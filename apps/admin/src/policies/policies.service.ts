@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
-import { validatePolicy } from '#dynamic-cors';
+import { credentialsConflict, type OriginRule, validatePolicy } from '#dynamic-cors';
 import { DomainError, type InvalidField } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
@@ -43,8 +43,8 @@ export class PoliciesService {
         );
       }
       const fields = merge(before, change);
-      const anyOrigin = await this.policies.allowsAnyOrigin(tenant, tx);
-      assertValid(fields, anyOrigin);
+      const origins = fields.allowCredentials ? await this.policies.credentialSensitiveOrigins(tenant, tx) : [];
+      assertValid(fields, origins);
       const after = await this.policies.update(tenant, fields, tx);
       await this.audit.record(tenant, { actor, action: 'policy.updated', before, after }, tx);
       return after;
@@ -62,18 +62,22 @@ function merge(current: PolicyView, change: PolicyChange): PolicyFields {
 }
 
 /** Rules between fields, by the same engine the gateway compiles with. */
-function assertValid(fields: PolicyFields, anyOrigin: boolean): void {
-  const issues = validatePolicy({ ...fields, origins: anyOrigin ? [{ kind: 'any', value: '*' }] : [] });
-  if (issues.length === 0) return;
-  const invalid: InvalidField[] = issues.map((issue) =>
-    // The only origins issue is `*` with credentials; what this write changed is the credentials.
-    issue.field === 'origins'
-      ? {
-          field: 'allowCredentials',
-          reason:
-            'cannot be true while origin * is allowed (the Fetch standard forbids * with credentials); remove the * origin first',
-        }
-      : { field: issue.field, reason: issue.reason },
-  );
-  throw DomainError.validation(invalid);
+function assertValid(fields: PolicyFields, origins: readonly Pick<OriginRule, 'kind' | 'value'>[]): void {
+  const invalid: InvalidField[] = validatePolicy({ ...fields, origins: [] }).map((issue) => ({
+    field: issue.field,
+    reason: issue.reason,
+  }));
+  // What this write changed is the credentials: name them, and the rule they conflict with.
+  for (const rule of fields.allowCredentials ? origins : []) {
+    const conflict = credentialsConflict(rule);
+    if (conflict === undefined) continue;
+    invalid.push({
+      field: 'allowCredentials',
+      reason:
+        rule.kind === 'any'
+          ? 'cannot be true while origin * is allowed (the Fetch standard forbids * with credentials); remove the * origin first'
+          : `cannot be true while the origin rule ${rule.value} is allowed: ${conflict}; remove it first`,
+    });
+  }
+  if (invalid.length > 0) throw DomainError.validation(invalid);
 }

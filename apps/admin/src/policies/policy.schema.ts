@@ -45,7 +45,8 @@ const policyFields = {
   allowCredentials: z
     .boolean()
     .meta({
-      description: 'Cookies and Authorization cross-origin; refused while origin `*` is allowed',
+      description:
+        'Cookies and Authorization cross-origin; refused while origin `*`, `null` or a regex reaching beyond one registrable domain is allowed',
       example: false,
     }),
   maxAge: z

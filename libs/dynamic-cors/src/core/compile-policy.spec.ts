@@ -41,8 +41,42 @@ describe(compilePolicy.name, () => {
       const compiled = compilePolicy(
         policy({ origins: [{ kind: 'regex', value: 'https://a\\.com' }] }),
       );
-      expect(compiled.patterns[0]!.regex.test('https://a.com')).toBe(true);
-      expect(compiled.patterns[0]!.regex.test('https://a.com.evil.com')).toBe(false);
+      expect(compiled.patterns[0]!.pattern.test('https://a.com')).toBe(true);
+      expect(compiled.patterns[0]!.pattern.test('https://a.com.evil.com')).toBe(false);
+    });
+
+    it('matches a stored backtracking pattern that skipped validation in linear time (issue 19)', () => {
+      const compiled = compilePolicy(
+        policy({ origins: [{ kind: 'regex', value: '^https://(?:[(?<a>]|a)+\\.x$' }] }),
+      );
+      const started = performance.now();
+
+      expect(compiled.findPattern(`https://${'a'.repeat(63)}`)).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(compiled.findPattern('https://aa.x')?.rule.value).toBe('^https://(?:[(?<a>]|a)+\\.x$');
+    });
+
+    it('finds the first matching regex rule, the same for repeated and many distinct origins', () => {
+      const compiled = compilePolicy(
+        policy({
+          origins: [
+            { kind: 'regex', value: '^https://a[0-9]+\\.example\\.com$' },
+            { kind: 'regex', value: '^https://[a-z0-9]+\\.example\\.com$' },
+          ],
+        }),
+      );
+      const origins = Array.from({ length: 50 }, (_, i) => `https://${i % 3 === 0 ? 'a' : 'b'}${i}.example.com`);
+
+      for (const round of [1, 2]) {
+        const found = origins.map((origin) => compiled.findPattern(origin)?.rule.value);
+        expect([round, found]).toEqual([
+          round,
+          origins.map((_, i) =>
+            i % 3 === 0 ? '^https://a[0-9]+\\.example\\.com$' : '^https://[a-z0-9]+\\.example\\.com$',
+          ),
+        ]);
+      }
+      expect(compiled.findPattern('https://evil.com')).toBeUndefined();
     });
 
     it('leaves out unusable stored rules with a warning instead of throwing', () => {

@@ -1,8 +1,10 @@
+import { compileLinearPattern } from './linear-pattern.js';
 import { parseRequestOrigin } from './origin.js';
 import {
   ExactOriginMatcher,
   findExactOrigin,
   indexExactOrigins,
+  PatternOriginIndex,
   type ExactOriginIndex,
   type OriginMatcher,
   type PatternOriginMatcher,
@@ -51,6 +53,8 @@ export interface CompiledPolicy
   readonly exactOrigins: ReadonlyMap<string, ExactOriginMatcher>;
   readonly wildcards: readonly WildcardOriginMatcher[];
   readonly patterns: readonly PatternOriginMatcher[];
+  /** The first regex rule matching a normalised origin, in time linear in its length. */
+  findPattern(origin: string): PatternOriginMatcher | undefined;
   /** The `*` rule; never set when credentials are allowed. */
   readonly anyOrigin: OriginMatcher | undefined;
   /** The settings shared with other policies (see {@link PolicyShape}). */
@@ -100,9 +104,9 @@ export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
         break;
       }
       case 'regex': {
-        const regex = compileAnchored(rule.value);
-        if (typeof regex === 'string') warnings.push(`regex rule ${rule.value} ignored: ${regex}`);
-        else patterns.push({ rule, regex });
+        const compiled = compileLinearPattern(anchored(rule.value));
+        if (!compiled.ok) warnings.push(`regex rule ${rule.value} ignored: ${compiled.reason}`);
+        else patterns.push({ rule, pattern: compiled.pattern });
         break;
       }
       case 'any':
@@ -131,6 +135,8 @@ export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
 
 /** Every compiled policy: its own rules, the rest read through the shared shape. */
 class CompiledCorsPolicy implements CompiledPolicy {
+  private readonly patternIndex: PatternOriginIndex | undefined;
+
   constructor(
     readonly shape: PolicyShape,
     readonly hasOrigins: boolean,
@@ -140,7 +146,12 @@ class CompiledCorsPolicy implements CompiledPolicy {
     readonly anyOrigin: OriginMatcher | undefined,
     readonly warnings: readonly string[],
   ) {
+    this.patternIndex = patterns.length === 0 ? undefined : new PatternOriginIndex(patterns);
     Object.freeze(this);
+  }
+
+  findPattern(origin: string): PatternOriginMatcher | undefined {
+    return this.patternIndex?.find(origin);
   }
 
   exactOrigin(origin: string): ExactOriginMatcher | undefined {
@@ -213,18 +224,13 @@ function compileWildcard(value: string): { prefix: string; suffix: string } | un
 }
 
 /**
- * Compiles a regex rule anchored at both ends whatever its source says, so that a stored
- * pattern that skipped validation still cannot match a substring of an origin.
+ * A regex rule's source anchored at both ends whatever it says, so that a stored pattern that
+ * skipped validation still cannot match a substring of an origin.
  */
-function compileAnchored(source: string): RegExp | string {
+function anchored(source: string): string {
   const inner =
     source.startsWith('^') && source.endsWith('$') && !source.endsWith('\\$')
       ? source.slice(1, -1)
       : source;
-  try {
-    return new RegExp(`^(?:${inner})$`);
-  } catch (error) {
-    // Reported to the caller as a compile warning; the rule simply does not match.
-    return (error as Error).message;
-  }
+  return `^(?:${inner})$`;
 }

@@ -136,8 +136,7 @@ function matchOrigin(policy: CompiledPolicy, origin: string): OriginMatcher | un
       return wildcard;
     }
   }
-  for (const pattern of policy.patterns) if (pattern.regex.test(origin)) return pattern;
-  return policy.anyOrigin;
+  return policy.findPattern(origin) ?? policy.anyOrigin;
 }
 
 function allowActual(

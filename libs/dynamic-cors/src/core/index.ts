@@ -29,3 +29,4 @@ export { DEFAULT_POLICY } from './policy.js';
 export type { CorsPolicy, OriginRule, OriginRuleKind, PolicyMode } from './policy.js';
 export { MAX_LIST_ENTRIES, MAX_MAX_AGE, validatePolicy } from './validate-policy.js';
 export type { PolicyField, PolicyInput, PolicyIssue } from './validate-policy.js';
+export { credentialsConflict } from './credentialed-origin.js';

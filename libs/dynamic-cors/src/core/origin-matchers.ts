@@ -1,4 +1,5 @@
 import type { CorsDecision } from './decide.js';
+import type { LinearPattern } from './linear-pattern.js';
 import type { OriginRule } from './policy.js';
 import { freezeAll, type CorsHeader, type PolicyShape } from './policy-shape.js';
 
@@ -13,9 +14,34 @@ export interface WildcardOriginMatcher extends OriginMatcher {
   readonly suffix: string;
 }
 
-/** A regex rule, compiled once. */
+/** A regex rule, compiled once for the linear-time matcher. */
 export interface PatternOriginMatcher extends OriginMatcher {
-  readonly regex: RegExp;
+  readonly pattern: LinearPattern;
+}
+
+/** How many origins' outcomes a policy's regex rules remember. */
+const MAX_REMEMBERED_ORIGINS = 16;
+
+/**
+ * A policy's regex rules, remembering which rule the last few distinct origins matched: the
+ * linear-time matcher costs about a microsecond per rule (about 15 times a backtracking
+ * RegExp), while a tenant's traffic comes from few origins. Bounded: when full it starts over,
+ * so an attacker sending endless distinct origins only pays the match itself.
+ */
+export class PatternOriginIndex {
+  private readonly seen = new Map<string, PatternOriginMatcher | null>();
+
+  constructor(private readonly matchers: readonly PatternOriginMatcher[]) {}
+
+  /** The first rule matching a normalised origin. */
+  find(origin: string): PatternOriginMatcher | undefined {
+    const known = this.seen.get(origin);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.matchers.find((matcher) => matcher.pattern.test(origin));
+    if (this.seen.size >= MAX_REMEMBERED_ORIGINS) this.seen.clear();
+    this.seen.set(origin, found ?? null);
+    return found;
+  }
 }
 
 /**

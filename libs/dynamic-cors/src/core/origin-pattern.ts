@@ -1,10 +1,15 @@
 import { isSafePattern } from 'redos-detector';
+import { compileLinearPattern, type LinearPattern } from './linear-pattern.js';
+import { patternHost } from './pattern-host.js';
+import { publicSuffixOf } from './public-suffix.js';
+import { emitPattern } from './regex-emit.js';
+import type { RegexNode } from './regex-syntax.js';
 
 /** Longest accepted regex origin pattern. */
 export const MAX_PATTERN_LENGTH = 256;
 
 // Bounds on the ReDoS analysis, so that validating one pattern cannot stall the admin API.
-const REDOS_TIMEOUT_MS = 250;
+const REDOS_TIMEOUT_MS = 1000;
 const REDOS_MAX_STEPS = 20_000;
 
 // Origins no legitimate pattern should match: a pattern that accepts them accepts the world
@@ -18,9 +23,11 @@ export type OriginPatternResult =
 /**
  * Validates a regular-expression origin rule. The pattern is matched, without flags, against
  * the normalised (lower-case) origin, so it must be anchored `^…$` with no top-level
- * alternation, at most 256 characters, valid JavaScript, free of backreferences and
- * lookaround, lower-case, not match arbitrary origins, and not prone to catastrophic
- * backtracking (checked with redos-detector, bounded in time and steps).
+ * alternation, at most 256 characters, valid JavaScript, free of backreferences, lookaround
+ * and modifiers, lower-case ASCII, not match arbitrary origins, not end in a bare public
+ * suffix (`\.co\.uk$`), and not be prone to catastrophic backtracking (checked with
+ * redos-detector, bounded in time and steps). Accepted patterns are matched by a linear-time
+ * engine anyway (see {@link compileLinearPattern}).
  */
 export function validateOriginPattern(source: string): OriginPatternResult {
   if (typeof source !== 'string' || source === '') return refuse('pattern must not be empty');
@@ -30,31 +37,39 @@ export function validateOriginPattern(source: string): OriginPatternResult {
   if (!source.startsWith('^') || !endsWithUnescapedDollar(source)) {
     return refuse('pattern must be anchored: start with ^ and end with $');
   }
-  const syntaxProblem = findUnsupportedSyntax(source);
-  if (syntaxProblem !== null) return refuse(syntaxProblem);
-  let regex: RegExp;
-  try {
-    regex = new RegExp(source);
-  } catch (error) {
-    return refuse(`pattern is not a valid regular expression: ${(error as Error).message}`);
+  const compiled = compileLinearPattern(source);
+  if (!compiled.ok) return refuse(compiled.reason);
+  if (compiled.topLevelOptions > 1) {
+    return refuse('pattern must not have a top-level alternation; group it: ^(?:a|b)$');
   }
-  // The backtracking check comes first: running an unchecked pattern, even on the short canary
-  // origins, can take seconds (^https?://(?:(?:[a-z]|[a-z-])+)+x$ takes about 14 s on one).
-  const backtracking = checkBacktracking(source);
+  if (hasUpperCaseLiteral(compiled.tree)) {
+    return refuse('pattern must be lower-case: it is matched against the normalised, lower-case origin');
+  }
+  // Analysed as emitted from the parsed tree, so the analysis reads what JavaScript reads.
+  const backtracking = checkBacktracking(emitPattern(compiled.tree, 'javascript'));
   if (backtracking !== null) return refuse(backtracking);
-  const canary = CANARY_ORIGINS.find((origin) => regex.test(origin));
+  const host = patternHost(compiled.tree);
+  const suffix = host === undefined || host.exact ? undefined : publicSuffixOf(host.host);
+  if (suffix !== undefined) {
+    return refuse(
+      `pattern covers the public suffix ${suffix}: anyone can register a name under it; end the pattern in your own domain, e.g. \\.example\\.${suffix.replaceAll('.', '\\.')}$`,
+    );
+  }
+  const canary = findCanaryMatch(compiled.pattern, CANARY_ORIGINS);
   if (canary !== undefined) {
     return refuse(`pattern matches unrelated origins such as ${canary}; use * to allow any origin`);
   }
   return { ok: true, source };
 }
 
-function checkBacktracking(source: string): string | null {
-  // redos-detector's parser predates named groups; without backreferences a named group
-  // backtracks exactly like a plain one, so it is analysed as one.
-  const analysed = source.replace(/(?<!\\)\(\?<([A-Za-z_$][\w$]*)>/g, '(');
+/** The first of `origins` the pattern matches. */
+export function findCanaryMatch(pattern: LinearPattern, origins: readonly string[]): string | undefined {
+  return origins.find((origin) => pattern.test(origin));
+}
+
+function checkBacktracking(canonical: string): string | null {
   try {
-    const result = isSafePattern(analysed, {
+    const result = isSafePattern(canonical, {
       timeout: REDOS_TIMEOUT_MS,
       maxSteps: REDOS_MAX_STEPS,
     });
@@ -73,51 +88,20 @@ function endsWithUnescapedDollar(source: string): boolean {
   return backslashes % 2 === 0;
 }
 
-/**
- * One pass over the pattern outside character classes: refuses backreferences, lookaround,
- * top-level alternation (`^a|b$` is not anchored at both ends) and upper-case literals (they
- * can never match a lower-cased origin).
- */
-function findUnsupportedSyntax(source: string): string | null {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      const next = source[i + 1] ?? '';
-      if (!inClass && (/[1-9]/.test(next) || next === 'k')) {
-        return 'pattern must not use backreferences';
-      }
-      // Skip the escaped character and the hex digits of \xHH and \uHHHH.
-      i += next === 'x' ? 3 : next === 'u' ? 5 : next === 'c' ? 2 : 1;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      continue;
-    }
-    if (c === '(') {
-      if (/^\(\?(?:=|!|<=|<!)/.test(source.slice(i, i + 4))) {
-        return 'pattern must not use lookahead or lookbehind';
-      }
-      if (source.startsWith('(?<', i)) {
-        const close = source.indexOf('>', i);
-        if (close !== -1) i = close; // a group name may contain upper case
-      }
-      depth++;
-    } else if (c === ')') {
-      depth--;
-    } else if (c === '|' && depth === 0) {
-      return 'pattern must not have a top-level alternation; group it: ^(?:a|b)$';
-    } else if (c >= 'A' && c <= 'Z') {
-      return 'pattern must be lower-case: it is matched against the normalised, lower-case origin';
-    }
+/** Whether a literal (written or escaped, outside classes) is upper-case: it can never match. */
+function hasUpperCaseLiteral(node: RegexNode): boolean {
+  switch (node.type) {
+    case 'chars':
+      return node.literal && node.set.some((member, code) => member && code >= 65 && code <= 90);
+    case 'sequence':
+      return node.items.some(hasUpperCaseLiteral);
+    case 'alternation':
+      return node.options.some(hasUpperCaseLiteral);
+    case 'repeat':
+      return hasUpperCaseLiteral(node.node);
+    case 'assertion':
+      return false;
   }
-  return null;
 }
 
 function refuse(reason: string): OriginPatternResult {

@@ -1,6 +1,7 @@
 import { normaliseOriginInput, show } from './origin-input.js';
 import { validateOriginPattern } from './origin-pattern.js';
 import type { OriginRule } from './policy.js';
+import { publicSuffixOf } from './public-suffix.js';
 
 /** An origin rule as an administrator submits it: an origin (exact, wildcard, `*`) or a regex. */
 export type OriginRuleInput =
@@ -17,7 +18,8 @@ export type OriginRuleResult =
  *
  * - `*` → `any`.
  * - `https://*.example.com[:port]` → `wildcard`: the `*` is the whole leftmost label, followed
- *   by at least two labels; it stands for one or more labels.
+ *   by at least two labels that are not a public suffix (`*.co.uk` and `*.github.io` are
+ *   refused, by the Public Suffix List); it stands for one or more labels.
  * - anything else in `origin` → `exact`, normalised by {@link normaliseOriginInput}.
  * - `{ pattern, type: 'regex' }` → `regex`, validated by {@link validateOriginPattern}.
  */
@@ -65,6 +67,13 @@ function parseWildcard(origin: string): OriginRuleResult {
   const host = baseOrigin.slice(hostStart, portStart === -1 ? undefined : portStart);
   if (host.startsWith('[') || /^[0-9.]+$/.test(host)) {
     return refuse('origin', `wildcard cannot be used with an IP address: ${show(origin)}`);
+  }
+  const suffix = publicSuffixOf(host);
+  if (suffix !== undefined) {
+    return refuse(
+      'origin',
+      `wildcard covers the public suffix ${suffix}: anyone can register a name under it; use a domain of your own, e.g. https://*.example.${suffix}: ${show(origin)}`,
+    );
   }
   if (!host.includes('.')) {
     return refuse(

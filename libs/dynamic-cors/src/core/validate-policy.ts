@@ -1,3 +1,4 @@
+import { credentialsConflict } from './credentialed-origin.js';
 import { FORBIDDEN_METHODS, isHttpToken } from './http-token.js';
 import { show } from './origin-input.js';
 import type { CorsPolicy, OriginRule } from './policy.js';
@@ -36,10 +37,12 @@ export function validatePolicy(input: PolicyInput): readonly PolicyIssue[] {
   };
   const credentials = input.allowCredentials === true;
 
-  // https://fetch.spec.whatwg.org/#cors-protocol-and-credentials: with credentials a `*`
-  // response is not a wildcard, so a `*` policy could never do what it says.
-  if (credentials && input.origins?.some((rule) => rule.kind === 'any')) {
-    add('origins', 'origin * cannot be combined with allowCredentials');
+  // `*`, `null` and regexes reaching beyond one registrable domain (see credentialsConflict).
+  if (credentials) {
+    for (const rule of input.origins ?? []) {
+      const conflict = credentialsConflict(rule);
+      if (conflict !== undefined) add('origins', conflict);
+    }
   }
   if (input.allowedMethods !== undefined) {
     checkList(input.allowedMethods, 'allowedMethods', 'method', add);
