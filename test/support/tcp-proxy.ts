@@ -62,6 +62,11 @@ export class TcpProxy {
     for (const link of this.links) this.kill(link);
   }
 
+  /** Silently forgets every open connection, as a NAT losing its table; new ones flow. */
+  forgetAll(): void {
+    for (const link of this.links) this.kill(link);
+  }
+
   /** New connections flow again (the ones lost meanwhile stay lost). */
   heal(): void {
     this.blackholed = false;

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 import { DATABASE_OPTIONS, QUERY_TIMEOUT_GRACE_MS, type DatabaseOptions } from './database.options.js';
 import { DeadlineClient } from './deadline-client.js';
+import { RetryingPool } from './retrying-pool.js';
 
 /**
  * A session left idle inside a transaction (its client lost on a partition, say) is ended by
@@ -39,7 +40,7 @@ function poolConfig(options: DatabaseOptions): pg.PoolConfig {
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(DATABASE_OPTIONS) options: DatabaseOptions) {
-    super({ adapter: new PrismaPg(poolConfig(options)) });
+    super({ adapter: new PrismaPg(new RetryingPool(poolConfig(options)), { disposeExternalPool: true }) });
   }
 
   async onModuleInit(): Promise<void> {
