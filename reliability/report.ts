@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { repoRoot, resultsDir } from './lib/paths.js';
 import type { PartResult } from './lib/results.js';
 
-const PARTS = ['fuzz', 'hostile', 'faults', 'soak', 'isolation'] as const;
+const PARTS = ['fuzz', 'hostile', 'faults', 'soak', 'isolation', 'network'] as const;
 type Part = (typeof PARTS)[number];
 
 const results: Partial<Record<Part, PartResult>> = {};
@@ -35,11 +35,16 @@ const hostile = f('hostile');
 const faults = f('faults');
 const soak = f('soak');
 const isolation = f('isolation');
+const network = f('network');
 const machine = Object.values(results).find((r) => r !== undefined)?.machine;
 
 const requestsServed =
-  (hostile.gatewayInputs ?? 0) + (faults.requestsServedCorrectly ?? 0) + (soak.requestsJudged ?? 0);
+  (hostile.gatewayInputs ?? 0) +
+  (faults.requestsServedCorrectly ?? 0) +
+  (soak.requestsJudged ?? 0) +
+  (network.requestsServedCorrectly ?? 0);
 const errors =
+  (network.requestsFailed ?? 0) +
   (faults.unexpectedFailures ?? 0) +
   (faults.wrongCorsHeaders ?? 0) +
   (soak.requestsFailed ?? 0) +
@@ -61,11 +66,12 @@ add(
   '',
   '| figure | value |',
   '|---|---|',
-  `| requests served by the gateways (hostile, faults, soak) | ${n(requestsServed)} |`,
+  `| requests served by the gateways (hostile, faults, soak, network) | ${n(requestsServed)} |`,
   `| fuzzing runs (fast-check properties) | ${n(fuzz.totalRuns)}, ${n(fuzz.callsTimed)} calls timed |`,
   `| hostile inputs tried (gateway and admin API) | ${n(hostile.hostileInputsTried)} |`,
   `| isolation calls with a key of another tenant | ${n(isolation.calls)} over ${n(isolation.routes)} routes |`,
   `| faults injected | ${n(faults.faultsInjected)} (PostgreSQL restart, PostgreSQL outage with admin writes, gateway SIGKILL) |`,
+  `| network faults injected | ${n(network.faultsInjected)} (idle connections dropped silently, every connection dropped silently, partition then heal, 300 ms round trips, reset storm) |`,
   `| failed requests (transport errors, 5xx, wrong CORS headers) outside an injected kill | ${n(errors)} |`,
   `| responses inconsistent with the policy in force (soak, 1 s window) | ${n(soak.inconsistentResponses)} |`,
   `| rows of tenant B changed by tenant A's key | ${isolation.dataOfBChanged === undefined ? '—' : isolation.dataOfBChanged ? '**1**' : '0'} |`,
@@ -161,6 +167,25 @@ if (results.isolation) {
     )
       .map(([s, c]) => `${s}×${c}`)
       .join(', ')}. B's rows afterwards: ${isolation.dataOfBChanged ? '**changed**' : 'byte-identical'}.`,
+    '',
+  );
+}
+
+if (results.network) {
+  const p = network.partition ?? {};
+  add(
+    '## Network faults (`npm run reliability:network`)',
+    '',
+    `One gateway behind a TCP proxy of the campaign's own (\`test/support/tcp-proxy.ts\`) that misbehaves on demand, the admin app writing directly, ${n(network.tenants)} tenants, ${n(network.rate)} requests/s during the faults under load; the gateway's default heartbeat (5 s, 3 s deadline) and timeouts.`,
+    '',
+    '| fault | figures |',
+    '|---|---|',
+    `| idle connections forgotten silently after ${n((network.idleDropMs ?? 0) / 1000)} s, ${n(network.idleSeconds)} s idle, then a change | served in ${n(network.idle?.changeServedMs)} ms (limit 2,000); connections forgotten while idle: ${n(network.idle?.connectionsForgottenWhileIdle)} (the heartbeat keeps the listener's busy) |`,
+    `| every open connection forgotten at once (a NAT losing its table) | listener replaced after ${n(network.forget?.listenerReplacedMs)} ms (limit 10,000); a change made at that moment served after ${n(network.forget?.changeServedMs)} ms |`,
+    `| partition (every byte lost) for ${n(p.seconds)} s under load | readiness 503 after ${n(p.notReadyAfterMs)} ms; cached requests answered 200 within 10 s: ${n(p.cachedAnsweredWithinDeadline)} of ${n(p.cachedRequests)} (p99 ${p.cachedMs?.p99 ?? '—'} ms); uncached answered 503 with Retry-After within 10 s: ${n(p.uncachedAnswered503WithinDeadline)} of ${n(p.uncachedRequests)} (p50 ${p.uncachedMs?.p50 ?? '—'} ms, max ${p.uncachedMs?.max ?? '—'} ms) |`,
+    `| partition healed | a change made at the heal served after ${n(p.healedChangeServedMs)} ms, ready after ${n(p.healedReadyMs)} ms (limit 30,000), uncached tenants served after ${n(p.healedUncachedServedMs)} ms more; no restart |`,
+    `| slow database: ${n(network.slow?.roundTripMs)} ms per round trip | cache hits p50 ${network.slow?.cachedMs?.p50 ?? '—'} / p99 ${network.slow?.cachedMs?.p99 ?? '—'} ms (healthy network: ${network.baseline?.ms?.p50 ?? '—'} / ${network.baseline?.ms?.p99 ?? '—'} ms), ${n(network.slow?.cachedFailed)} failed; misses served ${n(network.slow?.missesServed)} of 5 in p50 ${network.slow?.missMs?.p50 ?? '—'} ms; a change served in ${n(network.slow?.changeServedMs)} ms |`,
+    `| reset storm: every connection reset twice a second for 10 s under load | ${n(network.storm?.connectionsReset)} connections reset, listener replaced ${n(network.storm?.listenerReconnects)} times; ${n(network.storm?.requests)} requests, ${n(network.storm?.failed)} failed (p99 ${network.storm?.ms?.p99 ?? '—'} ms); a change afterwards served in ${n(network.storm?.changeServedAfterMs)} ms |`,
     '',
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The whole campaign with its defaults (about five minutes on two cores): each part in a
+ * The whole campaign with its defaults (about seven minutes on two cores): each part in a
  * process of its own, one after the other, then RELIABILITY.md from their results. A failing
  * part does not stop the others; the exit code says whether all passed.
  *
@@ -16,6 +16,7 @@ const parts: [string, string[]][] = [
   ['hostile.ts', []],
   ['faults.ts', []],
   ['isolation.ts', []],
+  ['network.ts', []],
   ['soak.ts', ['--duration', String(soakDuration)]],
   ['report.ts', []],
 ];

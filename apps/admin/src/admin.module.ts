@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { DatabaseModule } from '#database';
+import { DatabaseModule, databaseOptionsOf } from '#database';
 import { HealthModule } from '#service-runtime';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -22,7 +22,7 @@ export class AdminModule {
       module: AdminModule,
       imports: [
         AdminConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
+        DatabaseModule.forRoot(databaseOptionsOf(config)),
         HealthModule.forRoot(),
         TenantsModule,
         PoliciesModule,

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { DatabaseModule } from '#database';
+import { DatabaseModule, databaseOptionsOf } from '#database';
 import { DynamicCorsModule } from '#dynamic-cors';
 import { ProblemDetailsFilter } from '#problem-details';
 import { HealthModule } from '#service-runtime';
@@ -23,7 +23,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         GatewayConfigModule.forRoot(config, logger),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, connectTimeoutMs: 5000 }),
+        DatabaseModule.forRoot(databaseOptionsOf(config)),
         HealthModule.forRoot({
           imports: [PoliciesModule],
           inject: [PolicyChangeListener],

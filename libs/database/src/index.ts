@@ -1,6 +1,7 @@
 export { DatabaseModule } from './database.module.js';
-export { DATABASE_OPTIONS, type DatabaseOptions } from './database.options.js';
+export { DATABASE_OPTIONS, databaseOptionsOf, type DatabaseEnv, type DatabaseOptions } from './database.options.js';
 export { PrismaService } from './prisma.service.js';
+export { DeadlineClient } from './deadline-client.js';
 export { DatabaseHealthIndicator } from './database.health.js';
 export { migrate, MigrationFailedError, type MigrateOptions, type MigrateResult } from './migrate/migrator.js';
 export { defaultMigrationsDir } from './migrate/migration-files.js';

@@ -14,8 +14,9 @@ export function isRecordNotFound(error: unknown): boolean {
 }
 
 // Prisma's codes for a database it cannot reach or lost: P1001 unreachable, P1002 timed out,
-// P1008 operation timed out, P1017 server closed the connection, P2024 no pool connection in time.
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// P1008 operation timed out, P1017 server closed the connection, P2024 no pool connection in time,
+// P2028 a transaction not started (no connection) or expired (its queries unanswered) in time.
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // What @prisma/adapter-pg reports for a lost or refused connection.
 const UNAVAILABLE_DRIVER_KINDS = new Set([
   'DatabaseNotReachable',
@@ -23,12 +24,14 @@ const UNAVAILABLE_DRIVER_KINDS = new Set([
   'SocketTimeout',
   'TooManyConnections',
 ]);
-// SQLSTATE class 08 (connection exception) and 57P01-57P03 (server shutting down, restarting or
-// starting up): https://www.postgresql.org/docs/current/errcodes-appendix.html
-const UNAVAILABLE_SQLSTATE = /^(?:08[0-9A-Z]{3}|57P0[123])$/;
-// What `pg` throws itself, without a code, when a connection dies or the pool cannot get one.
+// SQLSTATE class 08 (connection exception), 57014 (statement cancelled, by DATABASE_QUERY_TIMEOUT_MS)
+// and 57P01-57P03 (server shutting down, restarting or starting up):
+// https://www.postgresql.org/docs/current/errcodes-appendix.html
+const UNAVAILABLE_SQLSTATE = /^(?:08[0-9A-Z]{3}|57014|57P0[123])$/;
+// What `pg` throws itself, without a code, when a connection dies, the pool cannot get one, or a
+// query gets no answer in time (a partition).
 const UNAVAILABLE_PG_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/;
 
 /**
  * The database cannot be reached right now (down, restarting, or the connection was lost), as

@@ -1,6 +1,7 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CorsDecision } from '#dynamic-cors';
 import type { PolicyCacheEvents } from '../policies/policy-cache.js';
+import type { PolicyChangeListenerEvents } from '../policies/policy-change.listener.js';
 
 type Outcome = 'allowed' | 'refused' | 'reported';
 
@@ -19,6 +20,7 @@ const OUTCOMES = ['allowed', 'refused', 'reported'] as const satisfies readonly 
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly cacheEvents: PolicyCacheEvents;
+  readonly listenerEvents: PolicyChangeListenerEvents;
   private readonly decisions: Record<CorsDecision['kind'], Record<Outcome, number>>;
   private readonly invalidations: Counter;
 
@@ -61,6 +63,24 @@ export class GatewayMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
+    const listener = { lastHeartbeatAt: performance.now() };
+    new Gauge({
+      name: 'corsmesh_policy_listener_heartbeat_age_seconds',
+      help: 'Seconds since the change-notice connection was last proven alive (connected, or a heartbeat came back)',
+      registers: [this.registry],
+      collect() {
+        this.set((performance.now() - listener.lastHeartbeatAt) / 1000);
+      },
+    });
+    const reconnects = new Counter({
+      name: 'corsmesh_policy_listener_reconnects_total',
+      help: 'Times the change-notice connection was lost (closed, or a heartbeat not answered in time) and replaced',
+      registers: [this.registry],
+    });
+    this.listenerEvents = {
+      heartbeat: () => void (listener.lastHeartbeatAt = performance.now()),
+      reconnected: () => reconnects.inc(),
+    };
     this.cacheEvents = {
       hit: () => void cache.hits++,
       miss: () => void cache.misses++,

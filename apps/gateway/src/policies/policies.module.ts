@@ -39,6 +39,11 @@ import { PolicyChangeListener } from './policy-change.listener.js';
             cache.invalidate(event);
           },
           onResync: () => cache.flush(),
+          heartbeatIntervalMs: config.LISTENER_HEARTBEAT_INTERVAL_MS,
+          heartbeatTimeoutMs: config.LISTENER_HEARTBEAT_TIMEOUT_MS,
+          connectTimeoutMs: config.DATABASE_POOL_TIMEOUT_MS,
+          keepAliveDelayMs: config.DATABASE_KEEPALIVE_MS,
+          events: metrics.listenerEvents,
         }),
     },
     {
