@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#database';
+import { Prisma, PrismaService } from '#database';
 import type { CorsPolicy, OriginRule, OriginRuleKind, PolicyMode } from '#dynamic-cors';
 
 /** How a gateway request names its tenant. */
@@ -14,6 +14,13 @@ export interface TenantPolicy {
   readonly version: number;
   readonly policy: CorsPolicy;
 }
+
+/** The columns of a tenant policy row, over `tenants t JOIN cors_policies p`. */
+const POLICY_COLUMNS = Prisma.sql`
+  t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
+  p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
+  COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
+              FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
 
 interface TenantPolicyRow {
   tenant_id: string;
@@ -32,8 +39,7 @@ interface TenantPolicyRow {
 }
 
 /**
- * Reads one tenant's policy from PostgreSQL in exactly one indexed query (by the unique slug,
- * or the primary key of tenant_hostnames), origins aggregated in the same statement. The
+ * Reads tenants' policies from PostgreSQL, origins aggregated in the same statement. The
  * gateway's cache and the admin's check endpoint both read through this, so the check
  * answers from the same data the gateway serves.
  */
@@ -42,26 +48,64 @@ export class TenantPolicyReader {
   constructor(private readonly prisma: PrismaService) {}
 
   async read(lookup: TenantLookup): Promise<TenantPolicy | null> {
-    const rows =
-      'slug' in lookup
-        ? await this.prisma.$queryRaw<TenantPolicyRow[]>`
-            SELECT t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
-                   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-                   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
-                               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins
-              FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
-             WHERE t.slug = ${lookup.slug}`
-        : await this.prisma.$queryRaw<TenantPolicyRow[]>`
-            SELECT t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
-                   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-                   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
-                               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins
-              FROM tenant_hostnames h JOIN tenants t ON t.id = h.tenant_id JOIN cors_policies p ON p.tenant_id = t.id
-             WHERE h.hostname = ${lookup.hostname}`;
-    const row = rows[0];
-    return row ? toTenantPolicy(row) : null;
+    return (await this.readMany([lookup]))[0] ?? null;
   }
+
+  /**
+   * Many lookups in exactly one statement, whatever their number and kinds: slugs through the
+   * unique index on `tenants.slug`, hostnames through the primary key of `tenant_hostnames`
+   * (`= ANY` of an array is an index scan for each). Answers in the order of `lookups`, null
+   * for a lookup that names no tenant.
+   */
+  async readMany(lookups: readonly TenantLookup[]): Promise<(TenantPolicy | null)[]> {
+    if (lookups.length === 0) return [];
+    const slugs: string[] = [];
+    const hostnames: string[] = [];
+    for (const lookup of lookups) {
+      if ('slug' in lookup) slugs.push(lookup.slug);
+      else hostnames.push(lookup.hostname);
+    }
+    const rows = await this.prisma.$queryRaw<FoundRow[]>`
+      SELECT found.via, found.key, ${POLICY_COLUMNS}
+        FROM (SELECT 's' AS via, s.slug AS key, s.id AS tenant_id FROM tenants s WHERE s.slug = ANY(${slugs}::text[])
+              UNION ALL
+              SELECT 'h', h.hostname, h.tenant_id FROM tenant_hostnames h WHERE h.hostname = ANY(${hostnames}::text[])) AS found
+        JOIN tenants t ON t.id = found.tenant_id
+        JOIN cors_policies p ON p.tenant_id = t.id`;
+    const found = new Map<string, TenantPolicy>();
+    for (const row of rows) found.set(`${row.via}:${row.key}`, toTenantPolicy(row));
+    return lookups.map((lookup) => found.get('slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`) ?? null);
+  }
+
+  /**
+   * Up to `count` tenants, most recently updated first (`tenants.updated_at`), a page of
+   * `pageSize` per statement: to fill a cache at start-up. Keyset pagination, so each page
+   * costs the same however far into the list it is.
+   */
+  async *recent(count: number, pageSize = 1000): AsyncGenerator<TenantPolicy[]> {
+    let after: { updatedAt: Date; tenantId: string } | undefined;
+    for (let left = count; left > 0; ) {
+      const limit = Math.min(pageSize, left);
+      const rows = await this.prisma.$queryRaw<RecentRow[]>`
+        SELECT t.updated_at, ${POLICY_COLUMNS}
+          FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
+         WHERE ${after ? Prisma.sql`(t.updated_at, t.id) < (${after.updatedAt}, ${after.tenantId}::uuid)` : Prisma.sql`TRUE`}
+         ORDER BY t.updated_at DESC, t.id DESC
+         LIMIT ${limit}`;
+      yield rows.map(toTenantPolicy);
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) return;
+      left -= rows.length;
+      after = { updatedAt: last.updated_at, tenantId: last.tenant_id };
+    }
+  }
+
+
 }
+
+/** A row of {@link TenantPolicyReader.readMany}: which lookup found it ('s' slug, 'h' hostname), and its value. */
+type FoundRow = TenantPolicyRow & { via: 's' | 'h'; key: string };
+type RecentRow = TenantPolicyRow & { updated_at: Date };
 
 function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
   const origins: OriginRule[] = row.origins.map((o) => ({ id: o.id, kind: o.kind, value: o.value }));
