@@ -1,4 +1,4 @@
-import { isHttpToken, MAX_ORIGIN_LENGTH } from '#dynamic-cors';
+import { type CorsRefusalReason, isHttpToken, MAX_ORIGIN_LENGTH } from '#dynamic-cors';
 import { z } from 'zod';
 
 /** `POST /tenants/{slug}/check`: a browser request to decide as the gateway would. */
@@ -45,6 +45,16 @@ export const checkRequestSchema = z
 /** A validated check request. */
 export type CheckRequest = z.output<typeof checkRequestSchema>;
 
+const REFUSAL_REASONS = [
+  'origin_not_listed',
+  'method_not_allowed',
+  'header_not_allowed',
+  'credentials_not_allowed',
+  'private_network_not_allowed',
+  'malformed_origin',
+  'null_origin',
+] as const satisfies readonly CorsRefusalReason[];
+
 /** What the gateway would answer, and why. */
 export const checkResultView = z
   .object({
@@ -66,6 +76,10 @@ export const checkResultView = z
         'method PUT is not in allowedMethods',
       ],
     }),
+    refusal: z
+      .enum(REFUSAL_REASONS)
+      .optional()
+      .meta({ description: 'When refused: the code of the first reason', example: 'method_not_allowed' }),
     headers: z.record(z.string(), z.string()).meta({
       description: 'The CORS response headers (lower-case names), `vary` included',
       example: { 'access-control-allow-origin': 'https://a.example.com', vary: 'Origin' },

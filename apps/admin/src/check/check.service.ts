@@ -44,10 +44,12 @@ export class CheckService {
 
     const reasons = [...decision.reasons];
     let allowed = decision.allowed;
+    let refusal = decision.refusal;
     // The gateway does not refuse this (the request itself is fine); the browser does, when
     // Access-Control-Allow-Credentials is missing: https://fetch.spec.whatwg.org/#cors-check
     if (input.credentials === true && !compiled.allowCredentials) {
       allowed = false;
+      refusal ??= 'credentials_not_allowed';
       reasons.push(
         'the request carries credentials but the policy does not allow credentials (allowCredentials is false): the browser would refuse the response',
       );
@@ -69,6 +71,7 @@ export class CheckService {
             },
           }),
       reasons,
+      ...(refusal === undefined ? {} : { refusal }),
       headers,
       warnings: [...compiled.warnings],
       policyVersion: tenant.version,

@@ -55,7 +55,7 @@ export class PoliciesService {
 function merge(current: PolicyView, change: PolicyChange): PolicyFields {
   const { version: _version, updatedAt: _updatedAt, ...stored } = current;
   if (change.kind === 'replace') return change.fields;
-  const { version: _patchVersion, ...patch } = change.fields;
+  const { version: _patchVersion, updatedAt: _readOnly, ...patch } = change.fields;
   const fields: Record<string, unknown> = { ...stored };
   for (const [key, value] of Object.entries(patch)) if (value !== undefined) fields[key] = value;
   return fields as PolicyFields;

@@ -27,7 +27,7 @@ const policyFields = {
     .transform((methods) => uniqueBy((m) => m)(methods.map(normaliseMethod)))
     .meta({
       description:
-        'Methods allowed cross-origin; `*` for any (echoed when credentials are allowed). GET, HEAD and POST always pass',
+        'Methods allowed cross-origin, the whole list (GET, HEAD and POST get no pass of their own); `*` for any (echoed when credentials are allowed)',
       example: ['GET', 'HEAD', 'POST', 'PUT'],
     }),
   allowedHeaders: listOf(headerNameSchema)
@@ -68,9 +68,17 @@ const versionSchema = z
   .min(1, 'must be at least 1')
   .meta({ description: 'The version this change is based on; or send `If-Match: "<version>"`', example: 3 });
 
+/**
+ * What `GET` returns besides the policy fields and `version`: accepted and ignored by writes,
+ * so that what `GET` returns can be `PUT` back unchanged (SPEC "Round trip").
+ */
+const readOnlyFields = {
+  updatedAt: z.unknown().optional().meta({ description: 'Read-only: ignored when sent' }),
+};
+
 /** `PUT /tenants/{slug}/policy`: every field, so that nothing is reset by omission. */
 export const replacePolicySchema = z
-  .strictObject({ ...policyFields, version: versionSchema.optional() })
+  .strictObject({ ...policyFields, version: versionSchema.optional(), ...readOnlyFields })
   .meta({ id: 'ReplacePolicy' });
 
 /** `PATCH /tenants/{slug}/policy`: the fields to change. */
@@ -84,9 +92,10 @@ export const patchPolicySchema = z
     allowPrivateNetwork: policyFields.allowPrivateNetwork.optional(),
     mode: policyFields.mode.optional(),
     version: versionSchema.optional(),
+    ...readOnlyFields,
   })
   .refine(
-    ({ version: _version, ...fields }) => Object.values(fields).some((v) => v !== undefined),
+    ({ version: _version, updatedAt: _updatedAt, ...fields }) => Object.values(fields).some((v) => v !== undefined),
     'must change at least one policy field',
   )
   .meta({ id: 'PatchPolicy' });
@@ -96,7 +105,7 @@ export type ReplacePolicyInput = z.output<typeof replacePolicySchema>;
 /** A validated `PATCH` body. */
 export type PatchPolicyInput = z.output<typeof patchPolicySchema>;
 /** The policy fields stored for a tenant, without version. */
-export type PolicyFields = Omit<ReplacePolicyInput, 'version'>;
+export type PolicyFields = Omit<ReplacePolicyInput, 'version' | keyof typeof readOnlyFields>;
 
 /** A tenant's policy as the API returns it; its `version` is also the `ETag`. */
 export const policyView = z

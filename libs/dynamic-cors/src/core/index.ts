@@ -10,7 +10,8 @@ export type {
 export type { PolicyShape } from './policy-shape.js';
 export { ACTUAL_VARY, decide, PREFLIGHT_VARY } from './decide.js';
 export { MAX_REQUESTED_HEADERS } from './preflight-checks.js';
-export type { CorsDecision, CorsDecisionKind, CorsRequest } from './decide.js';
+export { mergeVary } from './vary.js';
+export type { CorsDecision, CorsDecisionKind, CorsRefusalReason, CorsRequest } from './decide.js';
 export {
   ALWAYS_ALLOWED_REQUEST_HEADERS,
   FORBIDDEN_METHODS,

@@ -91,7 +91,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
       <form onSubmit={(event) => void save(event)} noValidate class="policy-form">
         <fieldset class="fieldset" aria-describedby={methodErrors.length ? 'methods-error' : undefined}>
           <legend>Allowed methods</legend>
-          <p class="hint">GET, HEAD and POST are always allowed for simple requests; the others need a preflight.</p>
+          <p class="hint">Only the methods checked here are allowed cross-origin, GET, HEAD and POST included.</p>
           <div class="checkbox-row">
             {COMMON_METHODS.map((method) => (
               <label key={method} class="chip">
