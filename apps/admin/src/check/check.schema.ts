@@ -39,6 +39,15 @@ export const checkRequestSchema = z
           'Decide the preflight; default: whether a browser would send one (method not GET/HEAD/POST, or headers listed)',
       }),
     privateNetwork: z.boolean().optional().meta({ description: 'The preflight asks for private network access' }),
+    path: z
+      .string()
+      .max(2048, 'must be at most 2048 characters')
+      .startsWith('/', 'must start with /')
+      .optional()
+      .meta({
+        description: 'The request path after the tenant prefix (`/t/<slug>`), to apply the matching path rule',
+        example: '/public/logo.png',
+      }),
   })
   .meta({ id: 'CheckRequest' });
 
@@ -84,7 +93,13 @@ export const checkResultView = z
       description: 'The CORS response headers (lower-case names), `vary` included',
       example: { 'access-control-allow-origin': 'https://a.example.com', vary: 'Origin' },
     }),
-    warnings: z.array(z.string()).meta({ description: 'Stored rules or entries the engine had to ignore' }),
+    warnings: z.array(z.string()).meta({
+      description: 'Stored rules or entries the engine had to ignore, and what browsers will not honour (maxAge above 7200)',
+    }),
+    pathRule: z
+      .object({ index: z.number().int().meta({ description: '0-based position in pathRules' }), path: z.string() })
+      .optional()
+      .meta({ description: 'The path rule that applied, if one matched `path`' }),
     policyVersion: z.number().int().meta({ example: 3 }),
   })
   .meta({ id: 'CheckResult' });

@@ -4,6 +4,7 @@ import { type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
 import { DomainError, type InvalidField } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
+import type { PolicyRecord } from '../policies/policy.schema.js';
 import type { TenantRef } from '../tenants/tenant.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { MAX_ORIGINS, MAX_REGEX_RULES, type OriginRuleView } from './origin.schema.js';
@@ -38,7 +39,7 @@ export class OriginsService {
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
-      if (rule.kind === 'any' && policy.allowCredentials)
+      if (rule.kind === 'any' && credentialsWithOwnOrigins(policy))
         throw DomainError.validation([{ field: 'origin', reason: ANY_WITH_CREDENTIALS }]);
       if ((await this.origins.count(tenant, tx)) >= MAX_ORIGINS) {
         throw DomainError.validation([
@@ -73,7 +74,7 @@ export class OriginsService {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
       const any = rules.findIndex((rule) => rule.kind === 'any');
-      if (any !== -1 && policy.allowCredentials)
+      if (any !== -1 && credentialsWithOwnOrigins(policy))
         throw DomainError.validation([{ field: `origins[${any}]`, reason: ANY_WITH_CREDENTIALS }]);
       const before = await this.origins.list(tenant, tx);
       const after = await this.origins.replace(tenant, rules, tx);
@@ -90,6 +91,17 @@ export class OriginsService {
       await this.audit.record(tenant, { actor, action: 'origin.removed', before: removed, after: null }, tx);
     });
   }
+}
+
+/**
+ * Whether the tenant's origins are ever used with credentials: by the policy, or by a path
+ * rule that keeps the tenant's origins and allows credentials itself.
+ */
+function credentialsWithOwnOrigins(policy: PolicyRecord): boolean {
+  return (
+    policy.allowCredentials ||
+    policy.pathRules.some((rule) => rule.origins === undefined && rule.allowCredentials === true)
+  );
 }
 
 /** Parses every rule, reporting each invalid one and each repeat (after normalisation) by index. */

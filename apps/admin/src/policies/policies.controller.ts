@@ -55,6 +55,12 @@ export class PoliciesController {
           maxAge: 600,
           allowPrivateNetwork: false,
           mode: 'enforce',
+          pathRules: [
+            { path: '/public/**', origins: ['*'], allowedMethods: ['GET'], allowCredentials: false },
+            { path: '/webhooks/**', disabled: true },
+          ],
+          preflightStatus: 204,
+          timingAllowOrigin: false,
           version: 1,
         },
       },
@@ -69,7 +75,7 @@ export class PoliciesController {
     @Body(new ZodValidationPipe(replacePolicySchema)) body: ReplacePolicyInput,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PolicyView> {
-    const { version, updatedAt: _readOnly, ...fields } = body;
+    const { version, updatedAt: _readOnly, warnings: _warnings, ...fields } = body;
     const precondition = versionPrecondition(ifMatch, version);
     return withEtag(
       reply,

@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
-import { validatePolicy } from '#dynamic-cors';
+import { validatePathRules, validatePolicy } from '#dynamic-cors';
 import { DomainError, type InvalidField } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { satisfies, type VersionPrecondition } from './if-match.js';
 import { PoliciesRepository } from './policies.repository.js';
-import type { PatchPolicyInput, PolicyFields, PolicyView } from './policy.schema.js';
+import {
+  type PatchPolicyInput,
+  type PolicyFields,
+  type PolicyRecord,
+  type PolicyView,
+  type ReplaceFields,
+  toPolicyView,
+} from './policy.schema.js';
 
 /** A policy change: every field (`PUT`) or some (`PATCH`). */
 export type PolicyChange =
-  | { readonly kind: 'replace'; readonly fields: PolicyFields }
+  | { readonly kind: 'replace'; readonly fields: ReplaceFields }
   | { readonly kind: 'patch'; readonly fields: PatchPolicyInput };
 
 /**
@@ -27,7 +34,7 @@ export class PoliciesService {
   ) {}
 
   async get(slug: string): Promise<PolicyView> {
-    return this.policies.get(await this.tenants.requireRef(slug));
+    return toPolicyView(await this.policies.get(await this.tenants.requireRef(slug)));
   }
 
   change(actor: string, slug: string, change: PolicyChange, precondition: VersionPrecondition): Promise<PolicyView> {
@@ -47,15 +54,15 @@ export class PoliciesService {
       assertValid(fields, anyOrigin);
       const after = await this.policies.update(tenant, fields, tx);
       await this.audit.record(tenant, { actor, action: 'policy.updated', before, after }, tx);
-      return after;
+      return toPolicyView(after);
     });
   }
 }
 
-function merge(current: PolicyView, change: PolicyChange): PolicyFields {
+function merge(current: PolicyRecord, change: PolicyChange): PolicyFields {
   const { version: _version, updatedAt: _updatedAt, ...stored } = current;
-  if (change.kind === 'replace') return change.fields;
-  const { version: _patchVersion, updatedAt: _readOnly, ...patch } = change.fields;
+  const { version: _patchVersion, updatedAt: _readOnly, warnings: _ignored, ...patch } = change.fields as PatchPolicyInput;
+  // A `PUT` leaving out a second-wave field keeps it, as a `PATCH` keeps every field it leaves out.
   const fields: Record<string, unknown> = { ...stored };
   for (const [key, value] of Object.entries(patch)) if (value !== undefined) fields[key] = value;
   return fields as PolicyFields;
@@ -63,8 +70,10 @@ function merge(current: PolicyView, change: PolicyChange): PolicyFields {
 
 /** Rules between fields, by the same engine the gateway compiles with. */
 function assertValid(fields: PolicyFields, anyOrigin: boolean): void {
-  const issues = validatePolicy({ ...fields, origins: anyOrigin ? [{ kind: 'any', value: '*' }] : [] });
-  if (issues.length === 0) return;
+  const origins = anyOrigin ? [{ kind: 'any' as const, value: '*' }] : [];
+  const issues = validatePolicy({ ...fields, origins });
+  const pathRuleIssues = validatePathRules({ ...fields, origins }, fields.pathRules);
+  if (issues.length + pathRuleIssues.length === 0) return;
   const invalid: InvalidField[] = issues.map((issue) =>
     // The only origins issue is `*` with credentials; what this write changed is the credentials.
     issue.field === 'origins'
@@ -75,5 +84,5 @@ function assertValid(fields: PolicyFields, anyOrigin: boolean): void {
         }
       : { field: issue.field, reason: issue.reason },
   );
-  throw DomainError.validation(invalid);
+  throw DomainError.validation([...invalid, ...pathRuleIssues]);
 }

@@ -1,5 +1,14 @@
-import { FORBIDDEN_METHODS, isHttpToken, MAX_LIST_ENTRIES, MAX_MAX_AGE, normaliseMethod } from '#dynamic-cors';
+import {
+  FORBIDDEN_METHODS,
+  isHttpToken,
+  MAX_LIST_ENTRIES,
+  MAX_MAX_AGE,
+  MAX_PATH_RULES,
+  normaliseMethod,
+  policyWarnings,
+} from '#dynamic-cors';
 import { z } from 'zod';
+import { pathRuleSchemaFrom, pathRuleView, toPathRuleView } from './path-rule.schema.js';
 
 const methodSchema = z.string().superRefine((method, ctx) => {
   if (!isHttpToken(method)) ctx.addIssue({ code: 'custom', message: 'is not a valid HTTP method (an RFC 9110 token)' });
@@ -62,6 +71,26 @@ const policyFields = {
     .meta({ description: '`report-only` decides and logs but never blocks', example: 'enforce' }),
 };
 
+/**
+ * Added in the second wave: optional on `PUT` too, where leaving one out keeps its stored value,
+ * so that a client written before them cannot reset them by omission.
+ */
+/** A path rule's fields validate as the policy's own. */
+export const pathRuleSchema = pathRuleSchemaFrom(policyFields);
+
+const laterFields = {
+  pathRules: z
+    .array(pathRuleSchema)
+    .max(MAX_PATH_RULES, `must have at most ${MAX_PATH_RULES} entries`)
+    .meta({ description: 'Ordered; the first rule whose `path` matches the request path applies' }),
+  preflightStatus: z
+    .union([z.literal(204), z.literal(200)], 'must be 204 or 200')
+    .meta({ description: 'Status of an answered preflight; 200 for old clients', example: 204 }),
+  timingAllowOrigin: z
+    .boolean()
+    .meta({ description: 'Add `Timing-Allow-Origin: <origin>` to allowed actual responses', example: false }),
+};
+
 const versionSchema = z
   .number()
   .int('must be a whole number')
@@ -74,11 +103,19 @@ const versionSchema = z
  */
 const readOnlyFields = {
   updatedAt: z.unknown().optional().meta({ description: 'Read-only: ignored when sent' }),
+  warnings: z.unknown().optional().meta({ description: 'Read-only: ignored when sent' }),
 };
 
 /** `PUT /tenants/{slug}/policy`: every field, so that nothing is reset by omission. */
 export const replacePolicySchema = z
-  .strictObject({ ...policyFields, version: versionSchema.optional(), ...readOnlyFields })
+  .strictObject({
+    ...policyFields,
+    pathRules: laterFields.pathRules.optional(),
+    preflightStatus: laterFields.preflightStatus.optional(),
+    timingAllowOrigin: laterFields.timingAllowOrigin.optional(),
+    version: versionSchema.optional(),
+    ...readOnlyFields,
+  })
   .meta({ id: 'ReplacePolicy' });
 
 /** `PATCH /tenants/{slug}/policy`: the fields to change. */
@@ -91,11 +128,14 @@ export const patchPolicySchema = z
     maxAge: policyFields.maxAge.optional(),
     allowPrivateNetwork: policyFields.allowPrivateNetwork.optional(),
     mode: policyFields.mode.optional(),
+    pathRules: laterFields.pathRules.optional(),
+    preflightStatus: laterFields.preflightStatus.optional(),
+    timingAllowOrigin: laterFields.timingAllowOrigin.optional(),
     version: versionSchema.optional(),
     ...readOnlyFields,
   })
   .refine(
-    ({ version: _version, updatedAt: _updatedAt, ...fields }) => Object.values(fields).some((v) => v !== undefined),
+    ({ version: _version, updatedAt: _updatedAt, warnings: _warnings, ...fields }) => Object.values(fields).some((v) => v !== undefined),
     'must change at least one policy field',
   )
   .meta({ id: 'PatchPolicy' });
@@ -105,7 +145,9 @@ export type ReplacePolicyInput = z.output<typeof replacePolicySchema>;
 /** A validated `PATCH` body. */
 export type PatchPolicyInput = z.output<typeof patchPolicySchema>;
 /** The policy fields stored for a tenant, without version. */
-export type PolicyFields = Omit<ReplacePolicyInput, 'version' | keyof typeof readOnlyFields>;
+export type PolicyFields = Required<ReplaceFields>;
+/** The fields of a `PUT`, some of which may be left out (see {@link laterFields}). */
+export type ReplaceFields = Omit<ReplacePolicyInput, 'version' | keyof typeof readOnlyFields>;
 
 /** A tenant's policy as the API returns it; its `version` is also the `ETag`. */
 export const policyView = z
@@ -117,6 +159,13 @@ export const policyView = z
     maxAge: z.number().int().meta({ example: 600 }),
     allowPrivateNetwork: z.boolean().meta({ example: false }),
     mode: z.enum(['enforce', 'report-only']).meta({ example: 'enforce' }),
+    pathRules: z.array(pathRuleView),
+    preflightStatus: z.union([z.literal(204), z.literal(200)]).meta({ example: 204 }),
+    timingAllowOrigin: z.boolean().meta({ example: false }),
+    warnings: z.array(z.string()).meta({
+      description: 'What browsers will not honour, e.g. a maxAge above 7200 (Chromium’s cap); read-only',
+      example: [],
+    }),
     version: z
       .number()
       .int()
@@ -127,3 +176,11 @@ export const policyView = z
 
 /** A tenant's policy as the API returns it. */
 export type PolicyView = z.infer<typeof policyView>;
+
+/** A tenant's policy as stored: path rules with parsed origins, no warnings. */
+export type PolicyRecord = PolicyFields & { readonly version: number; readonly updatedAt: string };
+
+/** The API's view of a stored policy, with its warnings. */
+export function toPolicyView(record: PolicyRecord): PolicyView {
+  return { ...record, pathRules: record.pathRules.map(toPathRuleView), warnings: policyWarnings(record) };
+}

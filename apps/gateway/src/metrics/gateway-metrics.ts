@@ -4,7 +4,7 @@ import type { PolicyCacheEvents } from '../policies/policy-cache.js';
 
 type Outcome = 'allowed' | 'refused' | 'reported';
 
-const KINDS = ['preflight', 'actual', 'same-origin', 'no-origin'] as const satisfies readonly CorsDecision['kind'][];
+const KINDS = ['preflight', 'actual', 'same-origin', 'no-origin', 'disabled'] as const satisfies readonly CorsDecision['kind'][];
 const OUTCOMES = ['allowed', 'refused', 'reported'] as const satisfies readonly Outcome[];
 
 /**

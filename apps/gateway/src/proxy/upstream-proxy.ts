@@ -183,6 +183,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * kept a client's `Connection: close` connection open).
  */
 function withPolicyCorsHeaders(headers: IncomingHttpHeaders, request: FastifyRequest): IncomingHttpHeaders {
+  // On a path where a path rule disables CORS, the upstream's own CORS headers stand.
+  if (request.cors?.decision.kind === 'disabled') return headers;
   const rewritten: IncomingHttpHeaders = {};
   const named = typeof headers.connection === 'string' ? headers.connection.toLowerCase().split(',').map((name) => name.trim()) : [];
   for (const name in headers) {

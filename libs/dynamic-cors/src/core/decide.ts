@@ -33,7 +33,7 @@ export type CorsRefusalReason =
   | 'null_origin';
 
 /** Which CORS situation a request is in. */
-export type CorsDecisionKind = 'no-origin' | 'same-origin' | 'preflight' | 'actual';
+export type CorsDecisionKind = 'no-origin' | 'same-origin' | 'preflight' | 'actual' | 'disabled';
 
 /** The outcome for one request: whether it is allowed, why, and the headers to send. */
 export interface CorsDecision {
@@ -79,6 +79,19 @@ const SAME_ORIGIN: CorsDecision = Object.freeze({
   reasons: Object.freeze(['origin is the request’s own origin']),
   headers: NO_HEADERS,
   vary: ACTUAL_VARY,
+});
+
+/**
+ * The decision on a path where a path rule sets `disabled: true`: no CORS processing at all
+ * (no headers, `Vary` included, no 403; preflights reach the handler).
+ */
+export const CORS_DISABLED: CorsDecision = Object.freeze({
+  kind: 'disabled',
+  allowed: true,
+  block: false,
+  reasons: Object.freeze(['a path rule disables CORS processing on this path']),
+  headers: NO_HEADERS,
+  vary: '',
 });
 
 /**
