@@ -59,6 +59,7 @@ function apply(
       if (rule.policy === undefined) {
         // `disabled: true`: no CORS processing at all on this path (SPEC "Path rules").
         request.cors = { target, decision: CORS_DISABLED };
+        options.onDecision?.(request, target, CORS_DISABLED);
         return done();
       }
       policy = rule.policy;
