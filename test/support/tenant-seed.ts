@@ -49,9 +49,10 @@ export class TenantSeed {
 }
 
 function toPolicyRow(policy: Partial<Omit<CorsPolicy, 'origins'>>) {
-  const { mode, allowedMethods, allowedHeaders, exposedHeaders, ...flags } = policy;
+  const { mode, allowedMethods, allowedHeaders, exposedHeaders, pathRules, ...flags } = policy;
   return {
     ...flags,
+    ...(pathRules ? { pathRules: pathRules as object[] } : {}),
     ...(mode ? { mode: mode === 'report-only' ? ('report_only' as const) : ('enforce' as const) } : {}),
     ...(allowedMethods ? { allowedMethods: [...allowedMethods] } : {}),
     ...(allowedHeaders ? { allowedHeaders: [...allowedHeaders] } : {}),

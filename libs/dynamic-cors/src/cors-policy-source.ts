@@ -20,6 +20,11 @@ export interface CorsTarget {
  */
 export interface CorsPolicySource {
   forRequest(request: FastifyRequest): CorsTarget | null | undefined | Promise<CorsTarget | null | undefined>;
+  /**
+   * Where the tenant's own path starts in `request.url` (after a prefix such as `/t/<slug>`),
+   * for path rules to match; 0 (the whole URL) when not implemented.
+   */
+  tenantPathStart?(request: FastifyRequest, target: CorsTarget): number;
 }
 
 /** Injection token of the {@link CorsPolicySource}. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '#database';
-import type { CorsPolicy, OriginRule, OriginRuleKind, PolicyMode } from '#dynamic-cors';
+import type { CorsPolicy, OriginRule, OriginRuleKind, PathRule, PolicyMode } from '#dynamic-cors';
 
 /** How a gateway request names its tenant. */
 export type TenantLookup = { readonly slug: string } | { readonly hostname: string };
@@ -19,6 +19,7 @@ export interface TenantPolicy {
 const POLICY_COLUMNS = Prisma.sql`
   t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
+  p.path_rules, p.preflight_status, p.timing_allow_origin,
   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
 
@@ -34,6 +35,9 @@ interface TenantPolicyRow {
   max_age: number;
   allow_private_network: boolean;
   mode: PolicyMode;
+  path_rules: PathRule[];
+  preflight_status: number;
+  timing_allow_origin: boolean;
   version: number;
   origins: { id: string; kind: OriginRuleKind; value: string }[];
 }
@@ -99,8 +103,6 @@ export class TenantPolicyReader {
       after = { updatedAt: last.updated_at, tenantId: last.tenant_id };
     }
   }
-
-
 }
 
 /** A row of {@link TenantPolicyReader.readMany}: which lookup found it ('s' slug, 'h' hostname), and its value. */
@@ -124,6 +126,10 @@ function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
       maxAge: row.max_age,
       allowPrivateNetwork: row.allow_private_network,
       mode: row.mode,
+      preflightStatus: row.preflight_status === 200 ? 200 : 204,
+      timingAllowOrigin: row.timing_allow_origin,
+      // Left out when empty: the compiled policy of a tenant without path rules has none to try.
+      ...(row.path_rules.length === 0 ? {} : { pathRules: row.path_rules }),
     },
   };
 }

@@ -13,11 +13,12 @@ import {
   type CreatedApiKeyView,
 } from './api-key.schema.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { TenantExistsGuard } from '../tenants/tenant-exists.guard.js';
 
 /** `/api/v1/tenants/{slug}/api-keys`: keys that may manage this tenant only. */
 @ApiTags('api-keys')
 @Controller(`${API_PREFIX}/tenants/:slug/api-keys`)
-@UseGuards(ApiAuthGuard, JsonBodyGuard)
+@UseGuards(ApiAuthGuard, TenantExistsGuard, JsonBodyGuard)
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 

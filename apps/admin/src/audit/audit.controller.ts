@@ -9,11 +9,12 @@ import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import type { AuditEventView } from './audit-event.js';
 import { AuditLogRepository } from './audit-log.repository.js';
+import { TenantExistsGuard } from '../tenants/tenant-exists.guard.js';
 
 /** `/api/v1/tenants/{slug}/audit`: who changed what, when; newest first. */
 @ApiTags('audit')
 @Controller(`${API_PREFIX}/tenants/:slug/audit`)
-@UseGuards(ApiAuthGuard)
+@UseGuards(ApiAuthGuard, TenantExistsGuard)
 export class AuditController {
   constructor(
     private readonly tenants: TenantsRepository,

@@ -7,11 +7,12 @@ import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { type CheckRequest, checkRequestSchema, type CheckResult } from './check.schema.js';
 import { CheckService } from './check.service.js';
+import { TenantExistsGuard } from '../tenants/tenant-exists.guard.js';
 
 /** `/api/v1/tenants/{slug}/check`: explain what the gateway would answer to a browser request. */
 @ApiTags('check')
 @Controller(`${API_PREFIX}/tenants/:slug/check`)
-@UseGuards(ApiAuthGuard, JsonBodyGuard)
+@UseGuards(ApiAuthGuard, TenantExistsGuard, JsonBodyGuard)
 export class CheckController {
   constructor(private readonly checks: CheckService) {}
 

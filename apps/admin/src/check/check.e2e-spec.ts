@@ -65,6 +65,22 @@ describe(CheckController.name, () => {
       expect(Object.keys(result.headers)).toEqual(['vary']);
     });
 
+    it('reports method_not_allowed for a safelisted method the policy does not list, actual or preflight', async () => {
+      await patchPolicy({ allowedMethods: ['GET'] });
+
+      const actual = await check({ origin: 'https://a.example.com', method: 'POST' });
+      const preflight = await check({ origin: 'https://a.example.com', method: 'HEAD', preflight: true });
+      const listed = await check({ origin: 'https://a.example.com', method: 'GET' });
+
+      for (const [result, method] of [[actual, 'POST'], [preflight, 'HEAD']] as const) {
+        expect(result).toMatchObject({ allowed: false, blocked: true, refusal: 'method_not_allowed' });
+        expect(result.reasons).toContain(`method ${method} is not in allowedMethods`);
+      }
+      expect(actual.kind).toBe('actual');
+      expect(listed.allowed).toBe(true);
+      expect(listed.refusal).toBeUndefined();
+    });
+
     it('names each request header refused, from a list or a comma-separated string', async () => {
       const fromList = await check({
         origin: 'https://a.example.com',
@@ -86,15 +102,18 @@ describe(CheckController.name, () => {
     it('explains an origin no rule matches', async () => {
       const result = await check({ origin: 'https://evil.example.org', method: 'GET' });
 
-      expect(result).toMatchObject({ allowed: false, reasons: ['origin https://evil.example.org matched no rule'] });
+      expect(result).toMatchObject({
+        allowed: false,
+        refusal: 'origin_not_listed',
+        reasons: ['origin https://evil.example.org matched no rule'],
+      });
       expect(result.matchedRule).toBeUndefined();
     });
 
     it('says the browser would refuse a credentialed request the policy does not allow credentials for', async () => {
       const result = await check({ origin: 'https://a.example.com', method: 'GET', credentials: true });
 
-      expect(result.allowed).toBe(false);
-      expect(result.blocked).toBe(false);
+      expect(result).toMatchObject({ allowed: false, blocked: false, refusal: 'credentials_not_allowed' });
       expect(result.reasons).toEqual([
         'origin https://a.example.com matched rule https://*.example.com',
         expect.stringContaining('allowCredentials is false'),

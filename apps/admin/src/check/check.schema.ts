@@ -1,4 +1,4 @@
-import { isHttpToken, MAX_ORIGIN_LENGTH } from '#dynamic-cors';
+import { type CorsRefusalReason, isHttpToken, MAX_ORIGIN_LENGTH } from '#dynamic-cors';
 import { z } from 'zod';
 
 /** `POST /tenants/{slug}/check`: a browser request to decide as the gateway would. */
@@ -39,11 +39,30 @@ export const checkRequestSchema = z
           'Decide the preflight; default: whether a browser would send one (method not GET/HEAD/POST, or headers listed)',
       }),
     privateNetwork: z.boolean().optional().meta({ description: 'The preflight asks for private network access' }),
+    path: z
+      .string()
+      .max(2048, 'must be at most 2048 characters')
+      .startsWith('/', 'must start with /')
+      .optional()
+      .meta({
+        description: 'The request path after the tenant prefix (`/t/<slug>`), to apply the matching path rule',
+        example: '/public/logo.png',
+      }),
   })
   .meta({ id: 'CheckRequest' });
 
 /** A validated check request. */
 export type CheckRequest = z.output<typeof checkRequestSchema>;
+
+const REFUSAL_REASONS = [
+  'origin_not_listed',
+  'method_not_allowed',
+  'header_not_allowed',
+  'credentials_not_allowed',
+  'private_network_not_allowed',
+  'malformed_origin',
+  'null_origin',
+] as const satisfies readonly CorsRefusalReason[];
 
 /** What the gateway would answer, and why. */
 export const checkResultView = z
@@ -66,11 +85,21 @@ export const checkResultView = z
         'method PUT is not in allowedMethods',
       ],
     }),
+    refusal: z
+      .enum(REFUSAL_REASONS)
+      .optional()
+      .meta({ description: 'When refused: the code of the first reason', example: 'method_not_allowed' }),
     headers: z.record(z.string(), z.string()).meta({
       description: 'The CORS response headers (lower-case names), `vary` included',
       example: { 'access-control-allow-origin': 'https://a.example.com', vary: 'Origin' },
     }),
-    warnings: z.array(z.string()).meta({ description: 'Stored rules or entries the engine had to ignore' }),
+    warnings: z.array(z.string()).meta({
+      description: 'Stored rules or entries the engine had to ignore, and what browsers will not honour (maxAge above 7200)',
+    }),
+    pathRule: z
+      .object({ index: z.number().int().meta({ description: '0-based position in pathRules' }), path: z.string() })
+      .optional()
+      .meta({ description: 'The path rule that applied, if one matched `path`' }),
     policyVersion: z.number().int().meta({ example: 3 }),
   })
   .meta({ id: 'CheckResult' });

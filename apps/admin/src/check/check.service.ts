@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import {
   ALWAYS_ALLOWED_REQUEST_HEADERS,
   compilePolicy,
+  CORS_DISABLED,
   type CorsRequest,
   decide,
+  matchPathRule,
   normaliseMethod,
+  policyWarnings,
   SAFELISTED_METHODS,
 } from '#dynamic-cors';
 import { TenantPolicyReader } from '#policy-store';
@@ -23,7 +26,12 @@ export class CheckService {
   async check(slug: string, input: CheckRequest): Promise<CheckResult> {
     const tenant = await this.reader.read({ slug });
     if (tenant === null) throw tenantNotFound(slug);
-    const compiled = compilePolicy(tenant.policy);
+    const tenantPolicy = compilePolicy(tenant.policy);
+    const pathRule =
+      input.path === undefined || tenantPolicy.pathRules === undefined
+        ? undefined
+        : matchPathRule(tenantPolicy.pathRules, input.path, 0);
+    const compiled = pathRule?.policy ?? tenantPolicy;
     const method = normaliseMethod(input.method);
     const headerNames = (
       Array.isArray(input.requestHeaders) ? input.requestHeaders : (input.requestHeaders ?? '').split(',')
@@ -40,20 +48,28 @@ export class CheckService {
           accessControlRequestPrivateNetwork: input.privateNetwork === true,
         }
       : { method, origin: input.origin };
-    const decision = decide(compiled, request);
+    const decision = pathRule !== undefined && pathRule.policy === undefined ? CORS_DISABLED : decide(compiled, request);
 
     const reasons = [...decision.reasons];
     let allowed = decision.allowed;
+    let refusal = decision.refusal;
     // The gateway does not refuse this (the request itself is fine); the browser does, when
     // Access-Control-Allow-Credentials is missing: https://fetch.spec.whatwg.org/#cors-check
-    if (input.credentials === true && !compiled.allowCredentials) {
+    if (input.credentials === true && !compiled.allowCredentials && decision !== CORS_DISABLED) {
       allowed = false;
+      refusal ??= 'credentials_not_allowed';
       reasons.push(
         'the request carries credentials but the policy does not allow credentials (allowCredentials is false): the browser would refuse the response',
       );
     }
     const headers: Record<string, string> = Object.fromEntries(decision.headers);
-    headers.vary = decision.vary;
+    if (decision.vary !== '') headers.vary = decision.vary;
+    if (compiled.timingAllowOrigin && decision.allowed && decision.kind === 'actual')
+      headers['timing-allow-origin'] = input.origin;
+    if (decision === CORS_DISABLED) {
+      allowed = false;
+      reasons.push('the gateway sends no CORS headers and refuses nothing here: the upstream answers CORS itself');
+    }
     return {
       allowed,
       kind: preflight ? 'preflight' : 'actual',
@@ -69,8 +85,10 @@ export class CheckService {
             },
           }),
       reasons,
+      ...(refusal === undefined ? {} : { refusal }),
       headers,
-      warnings: [...compiled.warnings],
+      warnings: [...tenantPolicy.warnings, ...policyWarnings(tenant.policy)],
+      ...(pathRule === undefined ? {} : { pathRule: { index: pathRule.index, path: pathRule.pattern.path } }),
       policyVersion: tenant.version,
     };
   }

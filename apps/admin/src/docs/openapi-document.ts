@@ -6,7 +6,8 @@ import { apiKeyListView, createApiKeySchema, createdApiKeyView } from '../api-ke
 import { auditEventPageView } from '../audit/audit-event.js';
 import { checkRequestSchema, checkResultView } from '../check/check.schema.js';
 import { originRuleInputSchema, originRuleListView, replaceOriginsSchema } from '../origins/origin.schema.js';
-import { patchPolicySchema, policyView, replacePolicySchema } from '../policies/policy.schema.js';
+import { pathRuleView } from '../policies/path-rule.schema.js';
+import { patchPolicySchema, pathRuleSchema, policyView, replacePolicySchema } from '../policies/policy.schema.js';
 import { tenantPageView } from '../tenants/tenant.js';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenant.schema.js';
 import { problemView } from './api-schemas.js';
@@ -21,6 +22,8 @@ const DOCUMENTED_SCHEMAS: readonly z.ZodType[] = [
   replacePolicySchema,
   patchPolicySchema,
   policyView,
+  pathRuleSchema,
+  pathRuleView,
   originRuleInputSchema,
   replaceOriginsSchema,
   originRuleListView,

@@ -14,11 +14,12 @@ import {
   replaceOriginsSchema,
 } from './origin.schema.js';
 import { OriginsService } from './origins.service.js';
+import { TenantExistsGuard } from '../tenants/tenant-exists.guard.js';
 
 /** `/api/v1/tenants/{slug}/origins`: the origins allowed cross-origin access. */
 @ApiTags('origins')
 @Controller(`${API_PREFIX}/tenants/:slug/origins`)
-@UseGuards(ApiAuthGuard, JsonBodyGuard)
+@UseGuards(ApiAuthGuard, TenantExistsGuard, JsonBodyGuard)
 export class OriginsController {
   constructor(private readonly origins: OriginsService) {}
 

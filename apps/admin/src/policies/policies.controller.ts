@@ -16,6 +16,7 @@ import {
   type ReplacePolicyInput,
   replacePolicySchema,
 } from './policy.schema.js';
+import { TenantExistsGuard } from '../tenants/tenant-exists.guard.js';
 
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
@@ -27,7 +28,7 @@ const ETAG = { ETag: { description: 'The policy version, `"<version>"`', schema:
 /** `/api/v1/tenants/{slug}/policy`: the CORS policy fields, origins aside, with optimistic concurrency. */
 @ApiTags('policy')
 @Controller(`${API_PREFIX}/tenants/:slug/policy`)
-@UseGuards(ApiAuthGuard, JsonBodyGuard)
+@UseGuards(ApiAuthGuard, TenantExistsGuard, JsonBodyGuard)
 export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
@@ -54,6 +55,12 @@ export class PoliciesController {
           maxAge: 600,
           allowPrivateNetwork: false,
           mode: 'enforce',
+          pathRules: [
+            { path: '/public/**', origins: ['*'], allowedMethods: ['GET'], allowCredentials: false },
+            { path: '/webhooks/**', disabled: true },
+          ],
+          preflightStatus: 204,
+          timingAllowOrigin: false,
           version: 1,
         },
       },
@@ -68,7 +75,7 @@ export class PoliciesController {
     @Body(new ZodValidationPipe(replacePolicySchema)) body: ReplacePolicyInput,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PolicyView> {
-    const { version, ...fields } = body;
+    const { version, updatedAt: _readOnly, warnings: _warnings, ...fields } = body;
     const precondition = versionPrecondition(ifMatch, version);
     return withEtag(
       reply,

@@ -76,6 +76,24 @@ describe(PoliciesController.name, () => {
       });
     });
 
+    it('takes back what GET returned, read-only fields ignored and version as the concurrency token', async () => {
+      const read: object = (await api.request({ method: 'GET', url: url() })).json();
+
+      const edited = await api.request({ method: 'PUT', url: url(), body: { ...read, maxAge: 60 } });
+      const stale = await api.request({ method: 'PUT', url: url(), body: { ...read, maxAge: 30 } });
+
+      expect(edited.statusCode).toBe(200);
+      expect(edited.json()).toMatchObject({ maxAge: 60, version: 2 });
+      expect(stale.statusCode).toBe(412);
+      const patched = await api.request({
+        method: 'PATCH',
+        url: url(),
+        body: { ...(edited.json() as object), mode: 'report-only' },
+      });
+      expect(patched.statusCode).toBe(200);
+      expect(patched.json()).toMatchObject({ maxAge: 60, mode: 'report-only', version: 3 });
+    });
+
     it('takes the version from the body', async () => {
       const response = await api.request({ method: 'PUT', url: url(), body: { ...FULL_POLICY, version: 1 } });
 

@@ -4,17 +4,17 @@ import type { OriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import type { Db } from '../persistence/prisma-errors.js';
 import type { TenantRef } from '../tenants/tenant.js';
-import type { PolicyFields, PolicyView } from './policy.schema.js';
+import type { PolicyFields, PolicyRecord } from './policy.schema.js';
 
 /** Each tenant's policy row (1:1 with the tenant), and the lock that orders its writers. */
 @Injectable()
 export class PoliciesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async get(tenant: TenantRef, db: Db = this.prisma): Promise<PolicyView> {
+  async get(tenant: TenantRef, db: Db = this.prisma): Promise<PolicyRecord> {
     const row = await db.corsPolicy.findUnique({ where: { tenantId: tenant.id } });
     if (row === null) throw noPolicy(tenant);
-    return toView(row);
+    return toRecord(row);
   }
 
   /**
@@ -23,7 +23,7 @@ export class PoliciesRepository {
    * credentials) are checked against what is committed, not against a concurrent writer's
    * stale read.
    */
-  async lock(tenant: TenantRef, db: Db): Promise<PolicyView> {
+  async lock(tenant: TenantRef, db: Db): Promise<PolicyRecord> {
     const locked = await db.$queryRaw<
       unknown[]
     >`SELECT 1 FROM cors_policies WHERE tenant_id = ${tenant.id}::uuid FOR UPDATE`;
@@ -32,7 +32,7 @@ export class PoliciesRepository {
   }
 
   /** Stores the fields and increments the version; call with the row locked. */
-  async update(tenant: TenantRef, fields: PolicyFields, db: Db): Promise<PolicyView> {
+  async update(tenant: TenantRef, fields: PolicyFields, db: Db): Promise<PolicyRecord> {
     const row = await db.corsPolicy.update({
       where: { tenantId: tenant.id },
       data: {
@@ -43,10 +43,13 @@ export class PoliciesRepository {
         maxAge: fields.maxAge,
         allowPrivateNetwork: fields.allowPrivateNetwork,
         mode: fields.mode === 'report-only' ? 'report_only' : 'enforce',
+        pathRules: fields.pathRules as object[],
+        preflightStatus: fields.preflightStatus,
+        timingAllowOrigin: fields.timingAllowOrigin,
         version: { increment: 1 },
       },
     });
-    return toView(row);
+    return toRecord(row);
   }
 
   /**
@@ -67,7 +70,7 @@ function noPolicy(tenant: TenantRef): DomainError {
   return new DomainError('not_found', `tenant ${tenant.slug} has no policy`);
 }
 
-function toView(row: PolicyRow): PolicyView {
+function toRecord(row: PolicyRow): PolicyRecord {
   return {
     allowedMethods: row.allowedMethods,
     allowedHeaders: row.allowedHeaders,
@@ -76,6 +79,10 @@ function toView(row: PolicyRow): PolicyView {
     maxAge: row.maxAge,
     allowPrivateNetwork: row.allowPrivateNetwork,
     mode: row.mode === 'report_only' ? 'report-only' : 'enforce',
+    // Written only by this repository (or a migration), as validated path rules.
+    pathRules: row.pathRules as unknown as PolicyFields['pathRules'],
+    preflightStatus: row.preflightStatus === 200 ? 200 : 204,
+    timingAllowOrigin: row.timingAllowOrigin,
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   };

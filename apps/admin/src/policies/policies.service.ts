@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
-import { credentialsConflict, type OriginRule, validatePolicy } from '#dynamic-cors';
+import { credentialsConflict, type OriginRule, validatePathRules, validatePolicy } from '#dynamic-cors';
 import { DomainError, type InvalidField } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { satisfies, type VersionPrecondition } from './if-match.js';
 import { PoliciesRepository } from './policies.repository.js';
-import type { PatchPolicyInput, PolicyFields, PolicyView } from './policy.schema.js';
+import {
+  type PatchPolicyInput,
+  type PolicyFields,
+  type PolicyRecord,
+  type PolicyView,
+  type ReplaceFields,
+  toPolicyView,
+} from './policy.schema.js';
 
 /** A policy change: every field (`PUT`) or some (`PATCH`). */
 export type PolicyChange =
-  | { readonly kind: 'replace'; readonly fields: PolicyFields }
+  | { readonly kind: 'replace'; readonly fields: ReplaceFields }
   | { readonly kind: 'patch'; readonly fields: PatchPolicyInput };
 
 /**
@@ -27,7 +34,7 @@ export class PoliciesService {
   ) {}
 
   async get(slug: string): Promise<PolicyView> {
-    return this.policies.get(await this.tenants.requireRef(slug));
+    return toPolicyView(await this.policies.get(await this.tenants.requireRef(slug)));
   }
 
   change(actor: string, slug: string, change: PolicyChange, precondition: VersionPrecondition): Promise<PolicyView> {
@@ -43,22 +50,27 @@ export class PoliciesService {
         );
       }
       const fields = merge(before, change);
-      const origins = fields.allowCredentials ? await this.policies.credentialSensitiveOrigins(tenant, tx) : [];
+      const origins = usesCredentials(fields) ? await this.policies.credentialSensitiveOrigins(tenant, tx) : [];
       assertValid(fields, origins);
       const after = await this.policies.update(tenant, fields, tx);
       await this.audit.record(tenant, { actor, action: 'policy.updated', before, after }, tx);
-      return after;
+      return toPolicyView(after);
     });
   }
 }
 
-function merge(current: PolicyView, change: PolicyChange): PolicyFields {
+function merge(current: PolicyRecord, change: PolicyChange): PolicyFields {
   const { version: _version, updatedAt: _updatedAt, ...stored } = current;
-  if (change.kind === 'replace') return change.fields;
-  const { version: _patchVersion, ...patch } = change.fields;
+  const { version: _patchVersion, updatedAt: _readOnly, warnings: _ignored, ...patch } = change.fields as PatchPolicyInput;
+  // A `PUT` leaving out a second-wave field keeps it, as a `PATCH` keeps every field it leaves out.
   const fields: Record<string, unknown> = { ...stored };
   for (const [key, value] of Object.entries(patch)) if (value !== undefined) fields[key] = value;
   return fields as PolicyFields;
+}
+
+/** Whether the tenant's own origins are ever used with credentials: by the policy or a path rule. */
+function usesCredentials(fields: PolicyFields): boolean {
+  return fields.allowCredentials || fields.pathRules.some((rule) => rule.origins === undefined && rule.allowCredentials === true);
 }
 
 /** Rules between fields, by the same engine the gateway compiles with. */
@@ -79,5 +91,7 @@ function assertValid(fields: PolicyFields, origins: readonly Pick<OriginRule, 'k
           : `cannot be true while the origin rule ${rule.value} is allowed: ${conflict}; remove it first`,
     });
   }
+  // Path rules are checked against the same credential-sensitive origins, which they inherit.
+  invalid.push(...validatePathRules({ ...fields, origins }, fields.pathRules));
   if (invalid.length > 0) throw DomainError.validation(invalid);
 }

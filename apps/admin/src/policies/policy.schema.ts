@@ -1,5 +1,14 @@
-import { FORBIDDEN_METHODS, isHttpToken, MAX_LIST_ENTRIES, MAX_MAX_AGE, normaliseMethod } from '#dynamic-cors';
+import {
+  FORBIDDEN_METHODS,
+  isHttpToken,
+  MAX_LIST_ENTRIES,
+  MAX_MAX_AGE,
+  MAX_PATH_RULES,
+  normaliseMethod,
+  policyWarnings,
+} from '#dynamic-cors';
 import { z } from 'zod';
+import { pathRuleSchemaFrom, pathRuleView, toPathRuleView } from './path-rule.schema.js';
 
 const methodSchema = z.string().superRefine((method, ctx) => {
   if (!isHttpToken(method)) ctx.addIssue({ code: 'custom', message: 'is not a valid HTTP method (an RFC 9110 token)' });
@@ -27,7 +36,7 @@ const policyFields = {
     .transform((methods) => uniqueBy((m) => m)(methods.map(normaliseMethod)))
     .meta({
       description:
-        'Methods allowed cross-origin; `*` for any (echoed when credentials are allowed). GET, HEAD and POST always pass',
+        'Methods allowed cross-origin, the whole list (GET, HEAD and POST get no pass of their own); `*` for any (echoed when credentials are allowed)',
       example: ['GET', 'HEAD', 'POST', 'PUT'],
     }),
   allowedHeaders: listOf(headerNameSchema)
@@ -63,15 +72,51 @@ const policyFields = {
     .meta({ description: '`report-only` decides and logs but never blocks', example: 'enforce' }),
 };
 
+/**
+ * Added in the second wave: optional on `PUT` too, where leaving one out keeps its stored value,
+ * so that a client written before them cannot reset them by omission.
+ */
+/** A path rule's fields validate as the policy's own. */
+export const pathRuleSchema = pathRuleSchemaFrom(policyFields);
+
+const laterFields = {
+  pathRules: z
+    .array(pathRuleSchema)
+    .max(MAX_PATH_RULES, `must have at most ${MAX_PATH_RULES} entries`)
+    .meta({ description: 'Ordered; the first rule whose `path` matches the request path applies' }),
+  preflightStatus: z
+    .union([z.literal(204), z.literal(200)], 'must be 204 or 200')
+    .meta({ description: 'Status of an answered preflight; 200 for old clients', example: 204 }),
+  timingAllowOrigin: z
+    .boolean()
+    .meta({ description: 'Add `Timing-Allow-Origin: <origin>` to allowed actual responses', example: false }),
+};
+
 const versionSchema = z
   .number()
   .int('must be a whole number')
   .min(1, 'must be at least 1')
   .meta({ description: 'The version this change is based on; or send `If-Match: "<version>"`', example: 3 });
 
+/**
+ * What `GET` returns besides the policy fields and `version`: accepted and ignored by writes,
+ * so that what `GET` returns can be `PUT` back unchanged (SPEC "Round trip").
+ */
+const readOnlyFields = {
+  updatedAt: z.unknown().optional().meta({ description: 'Read-only: ignored when sent' }),
+  warnings: z.unknown().optional().meta({ description: 'Read-only: ignored when sent' }),
+};
+
 /** `PUT /tenants/{slug}/policy`: every field, so that nothing is reset by omission. */
 export const replacePolicySchema = z
-  .strictObject({ ...policyFields, version: versionSchema.optional() })
+  .strictObject({
+    ...policyFields,
+    pathRules: laterFields.pathRules.optional(),
+    preflightStatus: laterFields.preflightStatus.optional(),
+    timingAllowOrigin: laterFields.timingAllowOrigin.optional(),
+    version: versionSchema.optional(),
+    ...readOnlyFields,
+  })
   .meta({ id: 'ReplacePolicy' });
 
 /** `PATCH /tenants/{slug}/policy`: the fields to change. */
@@ -84,10 +129,14 @@ export const patchPolicySchema = z
     maxAge: policyFields.maxAge.optional(),
     allowPrivateNetwork: policyFields.allowPrivateNetwork.optional(),
     mode: policyFields.mode.optional(),
+    pathRules: laterFields.pathRules.optional(),
+    preflightStatus: laterFields.preflightStatus.optional(),
+    timingAllowOrigin: laterFields.timingAllowOrigin.optional(),
     version: versionSchema.optional(),
+    ...readOnlyFields,
   })
   .refine(
-    ({ version: _version, ...fields }) => Object.values(fields).some((v) => v !== undefined),
+    ({ version: _version, updatedAt: _updatedAt, warnings: _warnings, ...fields }) => Object.values(fields).some((v) => v !== undefined),
     'must change at least one policy field',
   )
   .meta({ id: 'PatchPolicy' });
@@ -97,7 +146,9 @@ export type ReplacePolicyInput = z.output<typeof replacePolicySchema>;
 /** A validated `PATCH` body. */
 export type PatchPolicyInput = z.output<typeof patchPolicySchema>;
 /** The policy fields stored for a tenant, without version. */
-export type PolicyFields = Omit<ReplacePolicyInput, 'version'>;
+export type PolicyFields = Required<ReplaceFields>;
+/** The fields of a `PUT`, some of which may be left out (see {@link laterFields}). */
+export type ReplaceFields = Omit<ReplacePolicyInput, 'version' | keyof typeof readOnlyFields>;
 
 /** A tenant's policy as the API returns it; its `version` is also the `ETag`. */
 export const policyView = z
@@ -109,6 +160,13 @@ export const policyView = z
     maxAge: z.number().int().meta({ example: 600 }),
     allowPrivateNetwork: z.boolean().meta({ example: false }),
     mode: z.enum(['enforce', 'report-only']).meta({ example: 'enforce' }),
+    pathRules: z.array(pathRuleView),
+    preflightStatus: z.union([z.literal(204), z.literal(200)]).meta({ example: 204 }),
+    timingAllowOrigin: z.boolean().meta({ example: false }),
+    warnings: z.array(z.string()).meta({
+      description: 'What browsers will not honour, e.g. a maxAge above 7200 (Chromium’s cap); read-only',
+      example: [],
+    }),
     version: z
       .number()
       .int()
@@ -119,3 +177,11 @@ export const policyView = z
 
 /** A tenant's policy as the API returns it. */
 export type PolicyView = z.infer<typeof policyView>;
+
+/** A tenant's policy as stored: path rules with parsed origins, no warnings. */
+export type PolicyRecord = PolicyFields & { readonly version: number; readonly updatedAt: string };
+
+/** The API's view of a stored policy, with its warnings. */
+export function toPolicyView(record: PolicyRecord): PolicyView {
+  return { ...record, pathRules: record.pathRules.map(toPathRuleView), warnings: policyWarnings(record) };
+}

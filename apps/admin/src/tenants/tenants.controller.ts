@@ -19,11 +19,12 @@ import {
   updateTenantSchema,
 } from './tenant.schema.js';
 import { TenantsService } from './tenants.service.js';
+import { TenantExistsGuard } from './tenant-exists.guard.js';
 
 /** `/api/v1/tenants`: listing and creating tenants is root only; a tenant key may read its own. */
 @ApiTags('tenants')
 @Controller(`${API_PREFIX}/tenants`)
-@UseGuards(ApiAuthGuard, JsonBodyGuard)
+@UseGuards(ApiAuthGuard, TenantExistsGuard, JsonBodyGuard)
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 

@@ -5,7 +5,7 @@ import type { PolicyChangeListenerEvents } from '../policies/policy-change.liste
 
 type Outcome = 'allowed' | 'refused' | 'reported';
 
-const KINDS = ['preflight', 'actual', 'same-origin', 'no-origin'] as const satisfies readonly CorsDecision['kind'][];
+const KINDS = ['preflight', 'actual', 'same-origin', 'no-origin', 'disabled'] as const satisfies readonly CorsDecision['kind'][];
 const OUTCOMES = ['allowed', 'refused', 'reported'] as const satisfies readonly Outcome[];
 
 /**

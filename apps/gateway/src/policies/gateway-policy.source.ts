@@ -24,6 +24,16 @@ export class GatewayPolicySource implements CorsPolicySource {
     return resolved.catch(() => undefined);
   }
 
+  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`). */
+  tenantPathStart(request: FastifyRequest, target: CorsTarget): number {
+    const url = request.url;
+    const slug = target.slug;
+    if (!url.startsWith('/t/') || !url.startsWith(slug, 3)) return 0;
+    const next = 3 + slug.length;
+    const code = url.charCodeAt(next);
+    return next === url.length || code === 47 /* / */ || code === 63 /* ? */ ? next : 0;
+  }
+
   private resolve(address: TenantAddress, from: number): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
     for (let index = from; index < address.lookups.length; index++) {
       const found = this.cache.get(address.lookups[index] as TenantLookup);

@@ -65,7 +65,7 @@ describe('gateway in front of an upstream API', () => {
     seed = new TenantSeed(db.url);
     upstream = await startUpstream(seen);
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/api`;
-    await seed.tenant('shop', { upstreamUrl, hostnames: ['shop.example.test'], origins: [{ kind: 'exact', value: APP }], policy: { exposedHeaders: ['X-Upstream'] } });
+    await seed.tenant('shop', { upstreamUrl, hostnames: ['shop.example.test'], origins: [{ kind: 'exact', value: APP }], policy: { exposedHeaders: ['X-Upstream'], allowedMethods: ['GET', 'HEAD', 'POST', 'PUT'] } });
     await seed.tenant('gone', { upstreamUrl: `http://127.0.0.1:${await freePort()}`, origins: [{ kind: 'exact', value: APP }] });
     gateway = await GatewayHarness.start(db.url, { UPSTREAM_TIMEOUT_SECONDS: '1', UPSTREAM_ALLOWED_HOSTS: '127.0.0.1' });
     await gateway.app.listen({ port: 0, host: '127.0.0.1' });

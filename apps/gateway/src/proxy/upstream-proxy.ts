@@ -2,6 +2,7 @@ import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { mergeVary } from '#dynamic-cors';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import type { TrustedHop, UpstreamHostGuard } from '#service-runtime';
 import { boundedBody, BodyRefusedError } from './bounded-body.js';
@@ -182,13 +183,14 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * kept a client's `Connection: close` connection open).
  */
 function withPolicyCorsHeaders(headers: IncomingHttpHeaders, request: FastifyRequest): IncomingHttpHeaders {
+  // On a path where a path rule disables CORS, the upstream's own CORS headers stand.
+  if (request.cors?.decision.kind === 'disabled') return headers;
   const rewritten: IncomingHttpHeaders = {};
   const named = typeof headers.connection === 'string' ? headers.connection.toLowerCase().split(',').map((name) => name.trim()) : [];
   for (const name in headers) {
     if (!name.startsWith('access-control-') && !HOP_BY_HOP.has(name) && !named.includes(name)) rewritten[name] = headers[name];
   }
   const ours = request.cors?.decision.vary;
-  const theirs = headers.vary;
-  if (ours) rewritten.vary = theirs ? `${String(theirs)}, ${ours}` : ours;
+  if (ours) rewritten.vary = mergeVary(headers.vary, ours);
   return rewritten;
 }

@@ -11,6 +11,7 @@ import {
   type WildcardOriginMatcher,
 } from './origin-matchers.js';
 import type { CorsPolicy } from './policy.js';
+import { compilePathRules, type CompiledPathRule } from './path-rules.js';
 import { EMPTY, shapeOf, type CorsHeader, type PolicyShape } from './policy-shape.js';
 
 export type { CorsHeader } from './policy-shape.js';
@@ -42,6 +43,8 @@ export interface CompiledPolicy
     | 'allowHeadersValue'
     | 'exposeHeadersValue'
     | 'maxAgeValue'
+    | 'preflightStatus'
+    | 'timingAllowOrigin'
     | 'actualTailHeaders'
     | 'anyOriginActualHeaders'
   > {
@@ -61,6 +64,8 @@ export interface CompiledPolicy
   readonly shape: PolicyShape;
   /** Rules or entries left out because they could not be used, with why. */
   readonly warnings: readonly string[];
+  /** The path rules, in order; `undefined` when the policy has none (see `matchPathRule`). */
+  readonly pathRules: readonly CompiledPathRule[] | undefined;
   /** The exact rule for a normalised origin. */
   exactOrigin(origin: string): ExactOriginMatcher | undefined;
 }
@@ -118,10 +123,12 @@ export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
         break;
     }
   }
+  const pathWarnings: string[] = [];
+  const pathRules = compilePathRules(policy, compilePolicy, pathWarnings);
   const allWarnings =
-    warnings.length + shape.warningsBefore.length + shape.warningsAfter.length === 0
+    warnings.length + shape.warningsBefore.length + shape.warningsAfter.length + pathWarnings.length === 0
       ? EMPTY
-      : Object.freeze([...shape.warningsBefore, ...warnings, ...shape.warningsAfter]);
+      : Object.freeze([...shape.warningsBefore, ...warnings, ...shape.warningsAfter, ...pathWarnings]);
   return new CompiledCorsPolicy(
     shape,
     policy.origins.length > 0,
@@ -130,6 +137,7 @@ export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
     patterns.length === 0 ? EMPTY : Object.freeze(patterns),
     anyOrigin,
     allWarnings,
+    pathRules,
   );
 }
 
@@ -145,6 +153,7 @@ class CompiledCorsPolicy implements CompiledPolicy {
     readonly patterns: readonly PatternOriginMatcher[],
     readonly anyOrigin: OriginMatcher | undefined,
     readonly warnings: readonly string[],
+    readonly pathRules: readonly CompiledPathRule[] | undefined,
   ) {
     this.patternIndex = patterns.length === 0 ? undefined : new PatternOriginIndex(patterns);
     Object.freeze(this);
@@ -197,6 +206,12 @@ class CompiledCorsPolicy implements CompiledPolicy {
   }
   get maxAgeValue() {
     return this.shape.maxAgeValue;
+  }
+  get preflightStatus() {
+    return this.shape.preflightStatus;
+  }
+  get timingAllowOrigin() {
+    return this.shape.timingAllowOrigin;
   }
   get actualTailHeaders() {
     return this.shape.actualTailHeaders;

@@ -98,7 +98,8 @@ describe(decide.name, () => {
     });
 
     it('treats OPTIONS without Access-Control-Request-Method as an actual request', () => {
-      expect(decide(compile([APP]), { method: 'OPTIONS', origin: APP })).toMatchObject({
+      const policy = compile([APP], { allowedMethods: ['GET', 'OPTIONS'] });
+      expect(decide(policy, { method: 'OPTIONS', origin: APP })).toMatchObject({
         kind: 'actual',
         allowed: true,
         vary: 'Origin',
@@ -111,8 +112,40 @@ describe(decide.name, () => {
         allowed: false,
         block: true,
         reasons: ['origin https://evil.com matched no rule'],
+        refusal: 'origin_not_listed',
         headers: [],
         vary: 'Origin',
+      });
+    });
+
+    it('refuses and blocks a method that is not in allowedMethods, safelisted ones included', () => {
+      const policy = compile([APP], { allowedMethods: ['GET'] });
+      for (const method of ['POST', 'DELETE']) {
+        expect(decide(policy, get(APP, { method }))).toEqual({
+          kind: 'actual',
+          allowed: false,
+          block: true,
+          matchedRule: { kind: 'exact', value: APP },
+          reasons: [`origin ${APP} matched rule ${APP}`, `method ${method} is not in allowedMethods`],
+          refusal: 'method_not_allowed',
+          headers: [],
+          vary: 'Origin',
+        });
+      }
+      expect(decide(policy, get(APP)).allowed).toBe(true);
+    });
+
+    it('lets * cover any actual method, with credentials too', () => {
+      const policy = compile([APP], { allowedMethods: ['*'], allowCredentials: true });
+      expect(decide(policy, get(APP, { method: 'DELETE' })).allowed).toBe(true);
+    });
+
+    it('refuses an unlisted method without blocking in report-only mode', () => {
+      const policy = compile([APP], { allowedMethods: ['GET'], mode: 'report-only' });
+      expect(decide(policy, get(APP, { method: 'PUT' }))).toMatchObject({
+        allowed: false,
+        block: false,
+        refusal: 'method_not_allowed',
       });
     });
 
@@ -311,6 +344,7 @@ describe(decide.name, () => {
         block: true,
         matchedRule: { kind: 'exact', value: APP },
         reasons: [`origin ${APP} matched rule ${APP}`, 'method PUT is not in allowedMethods'],
+        refusal: 'method_not_allowed',
         headers: [],
         vary: PREFLIGHT_VARY,
       });
@@ -322,8 +356,10 @@ describe(decide.name, () => {
       ['patch', ['PATCH'], false],
       ['PATCH', ['patch'], false],
       ['patch', ['patch'], true],
-      ['GET', [], true],
-      ['POST', ['PUT'], true],
+      // allowedMethods is the whole list: safelisted methods get no pass of their own.
+      ['GET', [], false],
+      ['POST', ['PUT'], false],
+      ['GET', ['GET'], true],
       ['M-SEARCH', ['M-SEARCH'], true],
     ])('method %s against allowedMethods %j: %s', (method, allowedMethods, allowed) => {
       expect(decide(compile([APP], { allowedMethods }), preflight(APP, method)).allowed).toBe(
@@ -357,7 +393,7 @@ describe(decide.name, () => {
         compile([APP]),
         preflight(APP, 'POST', { accessControlRequestHeaders: 'content-type,x-foo,X-Bar' }),
       );
-      expect(decision.allowed).toBe(false);
+      expect(decision).toMatchObject({ allowed: false, refusal: 'header_not_allowed' });
       expect(decision.reasons.slice(1)).toEqual([
         'header x-foo is not in allowedHeaders',
         'header x-bar is not in allowedHeaders',
@@ -460,7 +496,11 @@ describe(decide.name, () => {
         compile([APP]),
         preflight(APP, 'GET', { accessControlRequestPrivateNetwork: true }),
       );
-      expect(refused).toMatchObject({ allowed: false, headers: [] });
+      expect(refused).toMatchObject({
+        allowed: false,
+        headers: [],
+        refusal: 'private_network_not_allowed',
+      });
       expect(refused.reasons).toContain('private network access is not allowed');
       const allowed = decide(
         compile([APP], { allowPrivateNetwork: true }),

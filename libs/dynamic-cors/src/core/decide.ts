@@ -2,7 +2,8 @@ import type { CompiledPolicy } from './compile-policy.js';
 import { parseRequestOrigin } from './origin.js';
 import { ExactOriginMatcher, matchedReason, type OriginMatcher } from './origin-matchers.js';
 import { CREDENTIALS_HEADER, type CorsHeader } from './policy-shape.js';
-import { checkMethod, checkRequestHeaders } from './preflight-checks.js';
+import { show } from './origin-input.js';
+import { checkMethod, checkRequestHeaders, isActualMethodAllowed } from './preflight-checks.js';
 import type { OriginRule } from './policy.js';
 
 /** What the decision needs from an HTTP request; header values are raw. */
@@ -17,8 +18,22 @@ export interface CorsRequest {
   readonly accessControlRequestPrivateNetwork?: boolean;
 }
 
+/**
+ * Why a request was refused, as a stable code (SPEC "Traffic insight"). `credentials_not_allowed`
+ * is the browser's refusal (credentials sent to a policy without them): the gateway itself
+ * never refuses for it, explanations such as the check endpoint report it.
+ */
+export type CorsRefusalReason =
+  | 'origin_not_listed'
+  | 'method_not_allowed'
+  | 'header_not_allowed'
+  | 'credentials_not_allowed'
+  | 'private_network_not_allowed'
+  | 'malformed_origin'
+  | 'null_origin';
+
 /** Which CORS situation a request is in. */
-export type CorsDecisionKind = 'no-origin' | 'same-origin' | 'preflight' | 'actual';
+export type CorsDecisionKind = 'no-origin' | 'same-origin' | 'preflight' | 'actual' | 'disabled';
 
 /** The outcome for one request: whether it is allowed, why, and the headers to send. */
 export interface CorsDecision {
@@ -29,6 +44,8 @@ export interface CorsDecision {
   /** The rule that matched the origin, also set when the preflight failed for another reason. */
   readonly matchedRule?: OriginRule;
   readonly reasons: readonly string[];
+  /** The code of the first reason, when refused. */
+  readonly refusal?: CorsRefusalReason;
   /** Lower-case header names, `Vary` excluded; always empty when not allowed. */
   readonly headers: readonly CorsHeader[];
   /** Value to merge into `Vary`. */
@@ -65,6 +82,19 @@ const SAME_ORIGIN: CorsDecision = Object.freeze({
 });
 
 /**
+ * The decision on a path where a path rule sets `disabled: true`: no CORS processing at all
+ * (no headers, `Vary` included, no 403; preflights reach the handler).
+ */
+export const CORS_DISABLED: CorsDecision = Object.freeze({
+  kind: 'disabled',
+  allowed: true,
+  block: false,
+  reasons: Object.freeze(['a path rule disables CORS processing on this path']),
+  headers: NO_HEADERS,
+  vary: '',
+});
+
+/**
  * Decides a request against a compiled policy, following the CORS protocol
  * (https://fetch.spec.whatwg.org/#http-cors-protocol). Pure, never throws, and does no
  * parsing of the policy: all of that happened in {@link compilePolicy}.
@@ -84,7 +114,9 @@ export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecisi
 
   const origin = parseRequestOrigin(rawOrigin);
   if (origin === null)
-    return refuse(policy, kind, vary, undefined, ['origin header is not a valid origin']);
+    return refuse(policy, kind, vary, undefined, 'malformed_origin', [
+      'origin header is not a valid origin',
+    ]);
   // An opaque origin is never anyone's own origin.
   if (
     request.selfOrigin !== undefined &&
@@ -97,12 +129,21 @@ export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecisi
   const match = matchOrigin(policy, origin);
   if (match === undefined) {
     const reason = policy.hasOrigins ? `origin ${origin} matched no rule` : 'policy has no origins';
-    return refuse(policy, kind, vary, undefined, [reason]);
+    const refusal = origin === 'null' ? 'null_origin' : 'origin_not_listed';
+    return refuse(policy, kind, vary, undefined, refusal, [reason]);
   }
   // The browser compares Allow-Origin byte for byte with the origin it sent
   // (https://fetch.spec.whatwg.org/#cors-check), so a valid header is echoed exactly as sent.
   const allowOrigin = match.rule.kind === 'any' ? '*' : rawOrigin;
-  if (!preflight) return allowActual(policy, match, rawOrigin, origin, allowOrigin);
+  if (!preflight) {
+    if (isActualMethodAllowed(policy, request.method))
+      return allowActual(policy, match, rawOrigin, origin, allowOrigin);
+    // `allowedMethods` is the whole list, for actual requests too (SPEC "Policy depth").
+    return refuse(policy, kind, vary, match.rule, 'method_not_allowed', [
+      matchedReason(origin, match),
+      `method ${show(request.method)} is not in allowedMethods`,
+    ]);
+  }
   return decidePreflight(policy, request, match, rawOrigin, origin, allowOrigin);
 }
 
@@ -234,11 +275,16 @@ function refusePreflight(
   origin: string,
 ): CorsDecision {
   const reasons = [matchedReason(origin, match)];
-  checkMethod(policy, request.accessControlRequestMethod ?? '', reasons);
-  checkRequestHeaders(policy, request.accessControlRequestHeaders, reasons);
-  if (request.accessControlRequestPrivateNetwork === true && !policy.allowPrivateNetwork)
+  let refusal: CorsRefusalReason | undefined;
+  if (checkMethod(policy, request.accessControlRequestMethod ?? '', reasons) === undefined)
+    refusal = 'method_not_allowed';
+  if (checkRequestHeaders(policy, request.accessControlRequestHeaders, reasons) === undefined)
+    refusal ??= 'header_not_allowed';
+  if (request.accessControlRequestPrivateNetwork === true && !policy.allowPrivateNetwork) {
     reasons.push('private network access is not allowed');
-  return refuse(policy, 'preflight', PREFLIGHT_VARY, match.rule, reasons);
+    refusal ??= 'private_network_not_allowed';
+  }
+  return refuse(policy, 'preflight', PREFLIGHT_VARY, match.rule, refusal!, reasons);
 }
 
 function allowed(
@@ -263,11 +309,12 @@ function refuse(
   kind: 'preflight' | 'actual',
   vary: string,
   matchedRule: OriginRule | undefined,
+  refusal: CorsRefusalReason,
   reasons: readonly string[],
 ): CorsDecision {
   const block = policy.mode === 'enforce';
   // Two literals rather than a spread: copying the object was a fifth of a refused preflight.
   return matchedRule === undefined
-    ? { kind, allowed: false, block, reasons, headers: NO_HEADERS, vary }
-    : { kind, allowed: false, block, matchedRule, reasons, headers: NO_HEADERS, vary };
+    ? { kind, allowed: false, block, reasons, refusal, headers: NO_HEADERS, vary }
+    : { kind, allowed: false, block, matchedRule, reasons, refusal, headers: NO_HEADERS, vary };
 }

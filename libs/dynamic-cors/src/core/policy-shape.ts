@@ -28,6 +28,10 @@ export interface PolicyShape {
   /** `Access-Control-Expose-Headers` value; `''` means omit. */
   readonly exposeHeadersValue: string;
   readonly maxAgeValue: string;
+  /** Status of an answered preflight, 204 or 200. */
+  readonly preflightStatus: 200 | 204;
+  /** Whether allowed actual responses carry `Timing-Allow-Origin: <origin>`. */
+  readonly timingAllowOrigin: boolean;
   /** Headers every allowed actual request carries besides Allow-Origin. */
   readonly actualTailHeaders: readonly CorsHeader[];
   /** Headers of an allowed actual request matched by `*` (Allow-Origin `*`). */
@@ -81,6 +85,8 @@ export function shapeOf(policy: CorsPolicy): PolicyShape {
   if (maxAge !== policy.maxAge) warningsAfter.push(`maxAge ${policy.maxAge} replaced by ${maxAge}`);
   const mode: PolicyMode = policy.mode === 'report-only' ? 'report-only' : 'enforce';
   const privateNetwork = !!policy.allowPrivateNetwork;
+  const preflightStatus = policy.preflightStatus === 200 ? 200 : 204;
+  const timingAllowOrigin = policy.timingAllowOrigin === true;
 
   // Keyed by what the shape is made of, warnings included: everything below is a function of
   // these values, and JSON keeps strings, numbers and booleans apart.
@@ -94,6 +100,8 @@ export function shapeOf(policy: CorsPolicy): PolicyShape {
     exposed,
     warningsBefore,
     warningsAfter,
+    preflightStatus,
+    timingAllowOrigin,
   ] as const;
   const key = JSON.stringify(parts);
   let shape = shapes.get(key);
@@ -115,6 +123,8 @@ function buildShape(
   exposed: readonly string[],
   warningsBefore: readonly string[],
   warningsAfter: readonly string[],
+  preflightStatus: 200 | 204,
+  timingAllowOrigin: boolean,
 ): PolicyShape {
   const exposeHeadersValue = exposed.filter((h) => !(credentials && h === '*')).join(', ');
   const actualTailHeaders: CorsHeader[] = [];
@@ -145,6 +155,8 @@ function buildShape(
     allowHeadersValue,
     exposeHeadersValue,
     maxAgeValue,
+    preflightStatus,
+    timingAllowOrigin,
     actualTailHeaders: freezeAll(actualTailHeaders),
     anyOriginActualHeaders: freezeAll([['access-control-allow-origin', '*'], ...actualTailHeaders]),
     allowMethodsHeader:

@@ -23,6 +23,22 @@ export interface OriginRule {
 }
 
 /**
+ * A path rule (SPEC "Policy depth"): on request paths that match `path` (a literal path,
+ * `*` for one segment, a trailing `/**` for any rest; see `parsePathPattern`), each field it
+ * sets replaces the policy's. `disabled: true` turns CORS processing off on those paths.
+ */
+export interface PathRule {
+  readonly path: string;
+  readonly origins?: readonly OriginRule[];
+  readonly allowedMethods?: readonly string[];
+  readonly allowedHeaders?: readonly string[];
+  readonly exposedHeaders?: readonly string[];
+  readonly allowCredentials?: boolean;
+  readonly maxAge?: number;
+  readonly disabled?: boolean;
+}
+
+/**
  * A tenant's CORS policy as stored and edited by an administrator.
  */
 export interface CorsPolicy {
@@ -35,6 +51,12 @@ export interface CorsPolicy {
   readonly maxAge: number;
   readonly allowPrivateNetwork: boolean;
   readonly mode: PolicyMode;
+  /** Status of an answered preflight: 204 (the default) or 200 for old clients. */
+  readonly preflightStatus?: 200 | 204;
+  /** Adds `Timing-Allow-Origin: <origin>` to allowed actual responses. */
+  readonly timingAllowOrigin?: boolean;
+  /** Ordered; the first rule matching the request path applies. None: the policy applies. */
+  readonly pathRules?: readonly PathRule[];
 }
 
 /**

@@ -4,7 +4,6 @@ import {
   FORBIDDEN_METHODS,
   isHttpToken,
   normaliseMethod,
-  SAFELISTED_METHODS,
 } from './http-token.js';
 import { show } from './origin-input.js';
 
@@ -23,8 +22,10 @@ export function checkMethod(
   reasons?: string[],
 ): string | undefined {
   const method = normaliseMethod(requested);
-  // The usual request, first: a safelisted method is a valid token and never forbidden.
-  if (SAFELISTED_METHODS.has(method)) return policy.allowMethodsValue;
+  // The usual request, first: a listed method is a valid token and never forbidden.
+  // Safelisted methods get no pass of their own: `allowedMethods` is the whole list (SPEC
+  // "Policy depth", as Spring's DefaultCorsProcessor does).
+  if (policy.allowedMethods.has(method)) return policy.allowMethodsValue;
   if (!isHttpToken(method)) {
     reasons?.push('access-control-request-method is not a valid method');
     return undefined;
@@ -33,7 +34,6 @@ export function checkMethod(
     reasons?.push(`method ${show(method)} is forbidden by the Fetch standard`);
     return undefined;
   }
-  if (policy.allowedMethods.has(method)) return policy.allowMethodsValue;
   // `*` as a requested method would be echoed as a wildcard: never covered by `*` itself.
   if (!policy.anyMethod || method === '*') {
     reasons?.push(`method ${show(method)} is not in allowedMethods`);
@@ -106,6 +106,14 @@ export function checkRequestHeaders(
   if (refused) return undefined;
   if (count === 0) return policy.allowHeadersValue;
   return canonical ? raw : normalised;
+}
+
+/**
+ * Whether an actual request's method is allowed: listed, or covered by `*` (a server-side
+ * check, so `*` covers every method here, with credentials too).
+ */
+export function isActualMethodAllowed(policy: CompiledPolicy, method: string): boolean {
+  return policy.allowedMethods.has(method) || policy.anyMethod;
 }
 
 function isHeaderAllowed(policy: CompiledPolicy, name: string): boolean {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
-import { decide, type CorsDecision } from '../core/index.js';
+import { CORS_DISABLED, decide, matchPathRule, type CorsDecision } from '../core/index.js';
 import type { CorsTarget } from '../cors-policy-source.js';
 import type { DynamicCorsOptions } from '../dynamic-cors.options.js';
 
@@ -51,9 +51,23 @@ function apply(
     void reply.code(404).header('content-type', PROBLEM_CONTENT_TYPE).send(problem(404, 'Not Found', 'no such tenant', request));
     return;
   }
+  let policy = target.policy;
+  // Tenants without path rules pay this one check and nothing else.
+  if (policy.pathRules !== undefined) {
+    const rule = matchPathRule(policy.pathRules, request.url, options.source.tenantPathStart?.(request, target) ?? 0);
+    if (rule !== undefined) {
+      if (rule.policy === undefined) {
+        // `disabled: true`: no CORS processing at all on this path (SPEC "Path rules").
+        request.cors = { target, decision: CORS_DISABLED };
+        options.onDecision?.(request, target, CORS_DISABLED);
+        return done();
+      }
+      policy = rule.policy;
+    }
+  }
   const headers = request.headers;
   const origin = headers.origin;
-  const decision = decide(target.policy, {
+  const decision = decide(policy, {
     method: request.method,
     origin,
     selfOrigin: origin === undefined ? undefined : `${request.protocol}://${request.host}`,
@@ -67,11 +81,15 @@ function apply(
   if (decision.kind === 'preflight' && !decision.block) {
     // Answered here, whatever routes exist. A refused preflight in report-only mode gets a
     // plain 204 without CORS headers: the browser refuses it, the gateway blocks nothing.
-    answerPreflight(reply, decision);
+    answerPreflight(reply, decision, policy.preflightStatus);
     return;
   }
   reply.header('vary', decision.vary);
   for (const [name, value] of decision.headers) reply.header(name, value);
+  if (policy.timingAllowOrigin && decision.allowed && decision.kind === 'actual') {
+    // Resource Timing: lets the allowed page read this response's timings (SPEC "Preflight answers").
+    reply.header('timing-allow-origin', origin!);
+  }
 
   if (decision.block) {
     // Refused cross-origin request in enforce mode: never reaches the tenant's handler.
@@ -88,7 +106,7 @@ function apply(
  * for nothing it adds (issue 13). `hijack()` is Fastify's documented way to say the response
  * is taken care of; its onResponse hooks still run. Headers set by an earlier hook are kept.
  */
-function answerPreflight(reply: FastifyReply, decision: CorsDecision): void {
+function answerPreflight(reply: FastifyReply, decision: CorsDecision, status: number): void {
   reply.hijack();
   const lines: string[] = [];
   const earlier = reply.getHeaders();
@@ -100,7 +118,7 @@ function answerPreflight(reply: FastifyReply, decision: CorsDecision): void {
   }
   lines.push('vary', decision.vary);
   for (const [name, value] of decision.headers) lines.push(name, value);
-  reply.raw.writeHead(204, lines);
+  reply.raw.writeHead(status, lines);
   reply.raw.end();
 }
 

@@ -17,6 +17,21 @@ export interface Tenant {
 
 export type PolicyMode = 'enforce' | 'report-only';
 
+/** An origin rule in a path rule: a string (origin, wildcard, `*`) or a regex. */
+export type PathRuleOrigin = string | { readonly pattern: string; readonly type: 'regex' };
+
+/** A path rule; each field it leaves out is the policy's. */
+export interface PathRule {
+  readonly path: string;
+  readonly origins?: readonly PathRuleOrigin[];
+  readonly allowedMethods?: readonly string[];
+  readonly allowedHeaders?: readonly string[];
+  readonly exposedHeaders?: readonly string[];
+  readonly allowCredentials?: boolean;
+  readonly maxAge?: number;
+  readonly disabled?: boolean;
+}
+
 /** The editable policy fields. */
 export interface PolicyFields {
   readonly allowedMethods: readonly string[];
@@ -26,12 +41,17 @@ export interface PolicyFields {
   readonly maxAge: number;
   readonly allowPrivateNetwork: boolean;
   readonly mode: PolicyMode;
+  readonly pathRules: readonly PathRule[];
+  readonly preflightStatus: 200 | 204;
+  readonly timingAllowOrigin: boolean;
 }
 
 export interface Policy extends PolicyFields {
   /** Increases with every change; sent back as `If-Match: "<version>"`. */
   readonly version: number;
   readonly updatedAt: string;
+  /** What browsers will not honour, such as a max age above Chromium's 7200 s. */
+  readonly warnings: readonly string[];
 }
 
 export type OriginRuleKind = 'exact' | 'wildcard' | 'regex' | 'any';

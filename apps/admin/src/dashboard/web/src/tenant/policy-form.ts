@@ -1,4 +1,5 @@
-import type { Policy, PolicyFields, PolicyMode } from '../api/types.js';
+import type { PathRule, Policy, PolicyFields, PolicyMode } from '../api/types.js';
+import { pathRuleFormOf, pathRuleOf, type PathRuleForm } from './path-rule-form.js';
 
 /** The methods offered as checkboxes; anything else goes in "Other methods". */
 export const COMMON_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -13,6 +14,9 @@ export interface PolicyForm {
   readonly maxAge: string;
   readonly allowPrivateNetwork: boolean;
   readonly mode: PolicyMode;
+  readonly pathRules: readonly PathRuleForm[];
+  readonly preflightStatus: '204' | '200';
+  readonly timingAllowOrigin: boolean;
 }
 
 /** Splits `X-A, X-B` (commas, spaces or new lines) into entries. */
@@ -34,11 +38,17 @@ export function formOf(policy: Policy): PolicyForm {
     maxAge: String(policy.maxAge),
     allowPrivateNetwork: policy.allowPrivateNetwork,
     mode: policy.mode,
+    pathRules: policy.pathRules.map(pathRuleFormOf),
+    preflightStatus: policy.preflightStatus === 200 ? '200' : '204',
+    timingAllowOrigin: policy.timingAllowOrigin,
   };
 }
 
 /** The request body; `maxAge` is sent as typed when it is not a number, so the API names the field. */
-export function fieldsOf(form: PolicyForm): Omit<PolicyFields, 'maxAge'> & { maxAge: number | string } {
+export function fieldsOf(form: PolicyForm): Omit<PolicyFields, 'maxAge' | 'pathRules'> & {
+  maxAge: number | string;
+  pathRules: PathRule[];
+} {
   const maxAge = form.maxAge.trim();
   return {
     allowedMethods: [...COMMON_METHODS.filter((method) => form.methods.has(method)), ...splitNames(form.otherMethods)],
@@ -48,6 +58,9 @@ export function fieldsOf(form: PolicyForm): Omit<PolicyFields, 'maxAge'> & { max
     maxAge: /^-?\d+$/.test(maxAge) ? Number(maxAge) : maxAge,
     allowPrivateNetwork: form.allowPrivateNetwork,
     mode: form.mode,
+    pathRules: form.pathRules.map(pathRuleOf),
+    preflightStatus: form.preflightStatus === '200' ? 200 : 204,
+    timingAllowOrigin: form.timingAllowOrigin,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Policy, PolicyMode, Tenant } from '../api/types.js';
 import { ErrorNotice, Loading, SuccessNotice, Timestamp } from '../ui/feedback.js';
 import { Checkbox, Field } from '../ui/field.js';
 import { useAsync } from '../ui/use-async.js';
+import { PathRulesEditor } from './path-rules-editor.js';
 import { COMMON_METHODS, fieldsOf, formOf, isChanged, type PolicyForm, splitNames } from './policy-form.js';
 
 const MODES: readonly { value: PolicyMode; label: string; description: string }[] = [
@@ -77,7 +78,18 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
   const listErrors = (field: 'allowedHeaders' | 'exposedHeaders', text: string) =>
     describeEntries(invalid?.reasonsFor(field) ?? [], field, splitNames(text));
   const methodErrors = describeEntries(invalid?.reasonsFor('allowedMethods') ?? [], 'allowedMethods', fieldsOf(form).allowedMethods);
-  const shownAtFields = ['allowedMethods', 'allowedHeaders', 'exposedHeaders', 'allowCredentials', 'maxAge', 'allowPrivateNetwork', 'mode'];
+  const shownAtFields = [
+    'allowedMethods',
+    'allowedHeaders',
+    'exposedHeaders',
+    'allowCredentials',
+    'maxAge',
+    'allowPrivateNetwork',
+    'mode',
+    'pathRules',
+    'preflightStatus',
+    'timingAllowOrigin',
+  ];
   const unplaced = invalid?.invalidFields.filter((field) => !shownAtFields.some((name) => invalid.reasonsFor(name).includes(field))) ?? [];
 
   return (
@@ -88,10 +100,20 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
           Version {policy.version}, changed <Timestamp iso={policy.updatedAt} />.
         </p>
       </div>
+      {policy.warnings.length ? (
+        <div class="notice notice-warning" role="status" aria-label="Policy warnings">
+          <strong class="notice-title">Saved, but browsers will not do all of it:</strong>
+          <ul>
+            {policy.warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <form onSubmit={(event) => void save(event)} noValidate class="policy-form">
         <fieldset class="fieldset" aria-describedby={methodErrors.length ? 'methods-error' : undefined}>
           <legend>Allowed methods</legend>
-          <p class="hint">GET, HEAD and POST are always allowed for simple requests; the others need a preflight.</p>
+          <p class="hint">Only the methods checked here are allowed cross-origin, GET, HEAD and POST included.</p>
           <div class="checkbox-row">
             {COMMON_METHODS.map((method) => (
               <label key={method} class="chip">
@@ -188,6 +210,36 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
           error={invalid?.reasonFor('allowPrivateNetwork')}
           description="Answer Access-Control-Request-Private-Network, for pages on public sites calling this gateway on a private network."
         />
+        <div class="grid-2">
+          <fieldset class="fieldset">
+            <legend>Preflight answer status</legend>
+            {(['204', '200'] as const).map((status) => (
+              <label key={status} class="radio">
+                <input
+                  type="radio"
+                  name="preflightStatus"
+                  value={status}
+                  checked={form.preflightStatus === status}
+                  onChange={() => update({ preflightStatus: status })}
+                />
+                <span>
+                  <strong>{status}</strong>
+                  <span class="hint">{status === '204' ? ' No Content (the default)' : ' OK, for old clients that expect it'}</span>
+                </span>
+              </label>
+            ))}
+            {invalid?.reasonFor('preflightStatus') ? <p class="field-error">{invalid.reasonFor('preflightStatus')}</p> : null}
+          </fieldset>
+          <Checkbox
+            label="Send Timing-Allow-Origin"
+            name="timingAllowOrigin"
+            checked={form.timingAllowOrigin}
+            onChecked={(timingAllowOrigin) => update({ timingAllowOrigin })}
+            error={invalid?.reasonFor('timingAllowOrigin')}
+            description="Allowed pages may read the response's Resource Timing (Timing-Allow-Origin: <origin>)."
+          />
+        </div>
+        <PathRulesEditor rules={form.pathRules} onRules={(pathRules) => update({ pathRules })} invalid={invalid} />
         {stale ? (
           <div class="notice notice-warning" role="alert">
             <strong class="notice-title">Someone else changed this policy after you opened it.</strong>
