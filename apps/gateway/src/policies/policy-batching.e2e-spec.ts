@@ -112,6 +112,10 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
         noticed();
       },
       onResync: () => cache.flush(),
+      heartbeatIntervalMs: 5000,
+      heartbeatTimeoutMs: 3000,
+      connectTimeoutMs: 5000,
+      keepAliveDelayMs: 5000,
     });
     await listener.start();
     try {
