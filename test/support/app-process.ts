@@ -9,11 +9,25 @@ export class AppProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
   }
 
-  /** Starts `node <script>` with exactly these variables (plus PATH), not the test's own. */
-  static start(script: string, env: Record<string, string>): AppProcess {
+  /**
+   * Starts `node <script>` with exactly these variables (plus PATH), not the test's own, in
+   * `cwd` (this project's folder unless given).
+   */
+  static start(script: string, env: Record<string, string>, options: { cwd?: string } = {}): AppProcess {
     return new AppProcess(
-      spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+      spawn(process.execPath, [script], {
+        cwd: options.cwd,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     );
+  }
+
+  /** Runs `node <script>` expecting it to fail to start: its exit code and what it printed. */
+  static async failure(script: string, env: Record<string, string>, options: { cwd?: string } = {}): Promise<{ code: number | null; output: string }> {
+    const app = AppProcess.start(script, env, options);
+    const code = await app.exited();
+    return { code, output: app.output() };
   }
 
   output(): string {
@@ -55,8 +69,9 @@ export class AppProcess {
 
   /** Resolves with the exit code once the process has exited on its own. */
   exited(): Promise<number | null> {
-    if (this.child.exitCode !== null) return Promise.resolve(this.child.exitCode);
-    return new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': by then everything the process printed has been read.
+    if (this.child.exitCode !== null && this.child.stdout?.readableEnded !== false) return Promise.resolve(this.child.exitCode);
+    return new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
   }
 
   /** Sends the signal and resolves with the exit code. */

@@ -1,4 +1,4 @@
-import { serveStandalone } from '#service-runtime';
+import { resolveLogFormat, serveStandalone } from '#service-runtime';
 import { createAdminApp } from './admin.app.js';
 import { loadAdminConfig } from './config/admin.config.js';
 
@@ -7,7 +7,8 @@ import { loadAdminConfig } from './config/admin.config.js';
 await serveStandalone({
   name: 'admin',
   loadConfig: () => loadAdminConfig(),
-  logLevel: (config) => config.LOG_LEVEL,
-  listenOn: (config) => ({ port: config.ADMIN_PORT, host: config.HOST }),
+  logging: (config) => ({ level: config.LOG_LEVEL, format: resolveLogFormat(config.LOG_FORMAT, config.NODE_ENV) }),
+  databaseUrl: (config) => config.DATABASE_URL,
+  listenOn: (config) => ({ port: config.ADMIN_PORT, host: config.HOST, portVariable: 'ADMIN_PORT' }),
   create: createAdminApp,
 });

@@ -1,4 +1,4 @@
-import { serveStandalone } from '#service-runtime';
+import { resolveLogFormat, serveStandalone } from '#service-runtime';
 import { loadGatewayConfig } from './config/gateway.config.js';
 import { createGatewayApp } from './gateway.app.js';
 
@@ -7,7 +7,8 @@ import { createGatewayApp } from './gateway.app.js';
 await serveStandalone({
   name: 'gateway',
   loadConfig: () => loadGatewayConfig(),
-  logLevel: (config) => config.LOG_LEVEL,
-  listenOn: (config) => ({ port: config.PORT, host: config.HOST }),
+  logging: (config) => ({ level: config.LOG_LEVEL, format: resolveLogFormat(config.LOG_FORMAT, config.NODE_ENV) }),
+  databaseUrl: (config) => config.DATABASE_URL,
+  listenOn: (config) => ({ port: config.PORT, host: config.HOST, portVariable: 'PORT' }),
   create: createGatewayApp,
 });

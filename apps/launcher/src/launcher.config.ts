@@ -7,6 +7,8 @@ const launcherEnv = z.object({
   EMBEDDED_POSTGRES_PORT: envSchemas.port(54320),
   ADMIN_TOKEN: envSchemas.adminToken.optional(),
   LOG_LEVEL: envSchemas.logLevel,
+  LOG_FORMAT: envSchemas.logFormat,
+  NODE_ENV: envSchemas.nodeEnv,
 });
 
 /** What `npm start` decides before the apps (which validate the rest themselves) start. */

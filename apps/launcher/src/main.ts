@@ -1,33 +1,35 @@
-import { ConfigError } from '#config';
-import { createLogger, runUntilSignal } from '#service-runtime';
+import { createLogger, exitOnStartupFailure, resolveLogFormat, runUntilSignal } from '#service-runtime';
+import { loadLauncherConfig } from './launcher.config.js';
 import { startAll, type RunningStack } from './start-all.js';
 
 // `npm start`: everything on one machine, with an embedded PostgreSQL unless DATABASE_URL is set.
-const logger = createLogger({ name: 'corsmesh', level: process.env.LOG_LEVEL || 'info' });
+let logLevel: string | undefined;
 try {
-  const stack = await startAll(process.env, logger);
+  const config = loadLauncherConfig(process.env);
+  logLevel = config.LOG_LEVEL;
+  const logger = createLogger({ name: 'corsmesh', level: config.LOG_LEVEL, format: resolveLogFormat(config.LOG_FORMAT, config.NODE_ENV) });
+  const stack = await startAll(process.env, config, logger);
   process.stdout.write(banner(stack));
   runUntilSignal(logger, [() => stack.stop()]);
 } catch (error) {
-  process.stderr.write(`corsmesh failed to start: ${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
-  process.exit(1);
+  exitOnStartupFailure('corsmesh', error, logLevel);
 }
 
 function banner(stack: RunningStack): string {
-  const token = stack.adminToken.generated
-    ? `  Admin token:  ${stack.adminToken.token}\n                (generated now and shown only this once; kept in ${stack.adminToken.file})\n`
-    : stack.adminToken.file
-      ? `  Admin token:  in ${stack.adminToken.file}\n`
-      : '  Admin token:  from ADMIN_TOKEN\n';
-  const database = stack.embeddedDatabase ? 'embedded PostgreSQL (data kept in DATA_DIR)' : 'DATABASE_URL';
+  // The token itself is never printed: terminals are scrolled back, shared and recorded.
+  const token = stack.adminToken.file
+    ? `  Admin token:  in ${stack.adminToken.file}${stack.adminToken.generated ? ' (generated on this first start)' : ''}`
+    : '  Admin token:  from ADMIN_TOKEN';
   return [
     '',
     'corsmesh is running',
     `  Gateway:      ${stack.gatewayUrl}   (tenants at ${stack.gatewayUrl}/t/<slug>/...)`,
     `  Admin API:    ${stack.adminUrl}/api/v1   (OpenAPI at ${stack.adminUrl}/docs)`,
     `  Dashboard:    ${stack.adminUrl}/`,
-    `  Database:     ${database}`,
-    token + '  Press Ctrl-C to stop.',
+    `  Database:     ${stack.database}`,
+    token,
+    '  Press Ctrl-C to stop.',
     '',
-  ].join('\n') + '\n';
+    '',
+  ].join('\n');
 }

@@ -98,6 +98,9 @@ export const envSchemas = {
   hostname,
   host: z.string().min(1).default('127.0.0.1'),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** Unset: decided at start-up (readable on a terminal, JSON when piped or in production). */
+  logFormat: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),
+  nodeEnv: z.string().optional(),
   adminToken: z.string().min(24, 'must be at least 24 characters'),
   trustProxy,
   upstreamAllowedHosts,

@@ -1,9 +1,10 @@
-export { createLogger, type LoggerOptions } from './logger.js';
+export { createLogger, resolveLogFormat, type LogFormat, type LoggerOptions } from './logger.js';
 export { PinoLoggerService } from './pino-logger.service.js';
 export { HealthModule, type HealthModuleOptions } from './health/health.module.js';
 export { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe.js';
 export { createNestFastifyApp, type CreateAppOptions } from './create-app.js';
 export { runUntilSignal } from './run-until-signal.js';
 export { serveStandalone, type StandaloneApp } from './serve-standalone.js';
+export { describeStartupFailure, exitOnStartupFailure, listenOrExplain, StartupError, type ListenTarget, type StartupFailure } from './startup-failure.js';
 export { compileTrustedHop, type TrustedHop } from './trusted-proxy.js';
 export { compileHostAllowList, compileUpstreamHostGuard, type UpstreamHostGuard } from './upstream-host-guard.js';

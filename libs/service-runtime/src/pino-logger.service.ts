@@ -2,6 +2,12 @@ import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 /**
+ * Nest's start-up narration ("dependencies initialized", "Mapped {/x, GET} route", "Nest
+ * application successfully started"): useful when debugging, noise on a user's first screen.
+ */
+const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/**
  * Nest's logger interface over pino. Written here rather than taken from nestjs-pino: that
  * package is CommonJS and `require()`s the ESM-only NestJS 12, which Jest on Node 20 cannot
  * load, so no app importing it could be tested end to end.
@@ -10,7 +16,8 @@ export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    if (context !== undefined && START_UP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
 
   error(message: unknown, stackOrContext?: string, context?: string): void {

