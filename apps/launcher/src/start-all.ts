@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import { ConfigError } from '#config';
 import { explainConnectionFailure, migrate, startEmbeddedDatabase, type EmbeddedDatabase } from '#database';
 import { listenOrExplain } from '#service-runtime';
 import { createAdminApp } from '../../admin/src/admin.app.js';
@@ -34,8 +35,7 @@ export async function startAll(env: Record<string, string | undefined>, launcher
   // The embedded database's URL is known only once it runs; a placeholder lets every other
   // variable be checked before anything starts.
   const appEnv = { ...env, DATABASE_URL: launcher.DATABASE_URL ?? 'postgresql://embedded', ADMIN_TOKEN: adminToken.token };
-  const gatewayConfig = loadGatewayConfig(appEnv);
-  const adminConfig = loadAdminConfig(appEnv);
+  const [gatewayConfig, adminConfig] = validateBoth(() => loadGatewayConfig(appEnv), () => loadAdminConfig(appEnv));
 
   const progress = (message: string) => logger.info(message);
   const embeddedDatabase = launcher.DATABASE_URL
@@ -66,6 +66,25 @@ export async function startAll(env: Record<string, string | undefined>, launcher
     await stop();
     throw error;
   }
+}
+
+/** Both apps' configurations, or one ConfigError naming every bad variable of either. */
+function validateBoth<A, B>(first: () => A, second: () => B): [A, B] {
+  const attempt = <T>(load: () => T): T | ConfigError => {
+    try {
+      return load();
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+  };
+  const a = attempt(first);
+  const b = attempt(second);
+  if (a instanceof ConfigError || b instanceof ConfigError) {
+    const problems = [a, b].flatMap((result) => (result instanceof ConfigError ? result.problems : []));
+    throw new ConfigError(problems.filter((problem, i) => problems.findIndex((other) => other.variable === problem.variable) === i));
+  }
+  return [a, b];
 }
 
 function withoutCredentials(databaseUrl: string): string {

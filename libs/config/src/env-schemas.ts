@@ -22,7 +22,7 @@ function positiveInt(defaultValue: number, max: number) {
 }
 
 const postgresUrl = z
-  .string()
+  .string({ error: (issue) => (issue.input === undefined ? 'must be set to a postgresql:// URL' : 'must be a postgresql:// URL') })
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgresql:// URL');
 
 const hostname = z

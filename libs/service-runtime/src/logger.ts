@@ -42,7 +42,8 @@ export function createLogger(options: LoggerOptions): Logger {
       sync: true,
       colorize: Boolean(process.stdout.isTTY),
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname',
+      ignore: 'pid,hostname,app',
+      messageFormat: '{if app}{app}: {end}{msg}',
       singleLine: true,
     }),
   );

@@ -8,6 +8,12 @@ import type { Logger } from 'pino';
 const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
 /**
+ * What Nest logs itself when `listen()` fails ("Error: listen EADDRINUSE: …") before rejecting:
+ * the caller reports that failure as one line naming the fix (see listenOrExplain).
+ */
+const LISTEN_FAILURE = /^Error: listen E[A-Z]+/;
+
+/**
  * Nest's logger interface over pino. Written here rather than taken from nestjs-pino: that
  * package is CommonJS and `require()`s the ESM-only NestJS 12, which Jest on Node 20 cannot
  * load, so no app importing it could be tested end to end.
@@ -21,7 +27,9 @@ export class PinoLoggerService implements LoggerService {
   }
 
   error(message: unknown, stackOrContext?: string, context?: string): void {
-    if (message instanceof Error) this.logger.error({ context: stackOrContext, err: message }, message.message);
+    if ((context ?? stackOrContext) === 'NestApplication' && typeof message === 'string' && LISTEN_FAILURE.test(message)) {
+      this.logger.debug({ context: 'NestApplication' }, message);
+    } else if (message instanceof Error) this.logger.error({ context: stackOrContext, err: message }, message.message);
     else this.logger.error({ context: context ?? stackOrContext, stack: context ? stackOrContext : undefined }, String(message));
   }
 

@@ -25,7 +25,7 @@ export async function listenOrExplain(app: NestFastifyApplication, target: Liste
     await app.listen({ port: target.port, host: target.host });
   } catch (error) {
     const at = `${target.host}:${target.port}`;
-    switch ((error as NodeJS.ErrnoException).code) {
+    switch ((error as NodeJS.ErrnoException).code ?? '') {
       case 'EADDRINUSE':
         throw new StartupError(`the ${target.name} cannot listen on ${at}: the port is in use; stop what uses it or set ${target.portVariable} to a free port`, { cause: error });
       case 'EACCES':

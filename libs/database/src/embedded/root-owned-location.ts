@@ -52,7 +52,7 @@ export async function binariesRunnableBy(
  * path, so the same project finds its data again on every start.
  */
 export async function rootOwnedClusterDir(dataDir: string): Promise<string> {
-  const id = `${basename(dirname(dataDir))}${basename(dataDir)}`.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 40);
+  const id = [basename(dirname(dataDir)), basename(dataDir)].join('-').replace(/[^A-Za-z0-9_.-]/g, '').replace(/^[.-]+/, '').slice(0, 40);
   const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
   const dir = join(CLUSTERS, `${id}-${hash}`);
   try {

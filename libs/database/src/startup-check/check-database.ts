@@ -51,7 +51,7 @@ export function explainConnectionFailure(error: unknown, databaseUrl: string): u
 
 function connectionFailureReason(error: unknown, databaseUrl: string): string | undefined {
   if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: string }).code;
+  const code = (error as { code?: string }).code ?? '';
   const at = where(databaseUrl);
   const user = userOf(databaseUrl);
   switch (code) {
