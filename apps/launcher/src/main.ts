@@ -9,8 +9,9 @@ try {
   logLevel = config.LOG_LEVEL;
   const logger = createLogger({ name: 'corsmesh', level: config.LOG_LEVEL, format: resolveLogFormat(config.LOG_FORMAT, config.NODE_ENV) });
   const stack = await startAll(process.env, config, logger);
-  process.stdout.write(banner(stack));
+  // Signals are handled before the banner says it runs, so a Ctrl-C right away is orderly.
   runUntilSignal(logger, [() => stack.stop()]);
+  process.stdout.write(banner(stack));
 } catch (error) {
   exitOnStartupFailure('corsmesh', error, logLevel);
 }

@@ -32,8 +32,10 @@ export async function serveStandalone<Config>(app: StandaloneApp<Config>): Promi
     await assertDatabaseReady(app.databaseUrl(config));
     nest = await app.create(config, logger);
     await listenOrExplain(nest, { name: app.name, ...app.listenOn(config) });
-    logger.info(`${app.name} listening on ${await nest.getUrl()}`);
+    const url = await nest.getUrl();
+    // Signals are handled before anyone is told it runs, so a stop right away is orderly.
     runUntilSignal(logger, [() => nest!.close()]);
+    logger.info(`${app.name} listening on ${url}`);
   } catch (error) {
     await nest?.close().catch(() => undefined);
     exitOnStartupFailure(app.name, error, logLevel);
