@@ -35,7 +35,7 @@ if (!runsAsRoot) {
 
   async function start(): Promise<AppProcess> {
     const launcher = AppProcess.start(join(clone.dir, LAUNCHER), env, { cwd: clone.dir });
-    await launcher.waitForOutput('Press Ctrl-C to stop.', 90_000);
+    await launcher.waitForOutput('Press Ctrl-C to stop.', 150_000);
     return launcher;
   }
 
@@ -64,7 +64,7 @@ if (!runsAsRoot) {
     // The clone's folders keep the modes they were made with.
     expect(statSync(join(clone.dir, '..')).mode & 0o777).toBe(0o700);
     expect(existsSync(join(clone.dir, '.data', 'postgres'))).toBe(false);
-  }, 180_000);
+  }, 300_000);
 
   it('says in one line what to do when the embedded PostgreSQL binaries are not installed', async () => {
     const bare = await copyProject({ withoutPostgresBinaries: true });
@@ -77,5 +77,5 @@ if (!runsAsRoot) {
     } finally {
       await bare.remove();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ describe('log format', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-  });
+  }, 60_000);
   afterAll(async () => {
     await db?.drop();
   });
@@ -28,7 +28,7 @@ describe('log format', () => {
     expect(output).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \(gateway\): gateway listening on http:\/\/127\.0\.0\.1:\d+$/m);
     expect(output).not.toContain('{"level"');
     expect(output).not.toMatch(/Mapped \{|dependencies initialized/);
-  });
+  }, 120_000);
 
   it('writes JSON when the output is piped, and Nest\'s chatter at debug level', async () => {
     const output = await startGateway({ LOG_LEVEL: 'debug' });
@@ -38,5 +38,5 @@ describe('log format', () => {
     const chatter = lines.filter((line) => /^Mapped \{|dependencies initialized/.test(line.msg));
     expect(chatter.length).toBeGreaterThan(0);
     expect(chatter.every((line) => line.level === 20)).toBe(true);
-  });
+  }, 120_000);
 });

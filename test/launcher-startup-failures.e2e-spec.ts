@@ -7,6 +7,8 @@ const LAUNCHER = 'dist/apps/launcher/src/main.js';
 const GATEWAY = 'dist/apps/gateway/src/main.js';
 const ADMIN = 'dist/apps/admin/src/main.js';
 const ADMIN_TOKEN = 'startup-failures-root-token-0123';
+/** Each test starts a process (Nest, Prisma, migrations): seconds each, many on a busy machine. */
+const PROCESS_TEST_TIMEOUT_MS = 120_000;
 
 function occupy(port: number): Promise<Server> {
   return new Promise((resolve) => {
@@ -31,7 +33,7 @@ describe('start-up failures', () => {
   beforeAll(async () => {
     [migrated, unmigrated] = await Promise.all([createTestDatabase(), createTestDatabase({ migrated: false })]);
     ports = { gateway: await freePort(), admin: await freePort() };
-  });
+  }, 60_000);
   afterAll(async () => {
     await Promise.all([migrated?.drop(), unmigrated?.drop()]);
   });
@@ -60,7 +62,7 @@ describe('start-up failures', () => {
       'corsmesh failed to start: invalid configuration: PORT: must be a port number; ADMIN_PORT: must be a port number ' +
         '(fix these variables in the environment; .env.example lists them all)',
     );
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('npm run start:gateway: says that DATABASE_URL must be set', async () => {
     await expectOneLine(
@@ -68,7 +70,7 @@ describe('start-up failures', () => {
       { PORT: String(ports.gateway) },
       'gateway failed to start: invalid configuration: DATABASE_URL: must be set to a postgresql:// URL (fix it in the environment; .env.example lists them all)',
     );
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it.each([
     ['npm start', LAUNCHER, 'corsmesh'],
@@ -80,14 +82,14 @@ describe('start-up failures', () => {
       env({ DATABASE_URL: `postgresql://corsmesh:secret@127.0.0.1:${port}/corsmesh` }),
       `${who} failed to start: cannot reach PostgreSQL at 127.0.0.1:${port}/corsmesh (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`,
     );
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('npm run start:gateway: says that DATABASE_URL has the wrong password, without showing it', async () => {
     const { code, output } = await AppProcess.failure(GATEWAY, env({ DATABASE_URL: withPassword(migrated.url, 'not-the-password') }));
     expect(output).toMatch(/^gateway failed to start: PostgreSQL at \S+ refused the password for user "[^"]+": fix the user name or password in DATABASE_URL\n$/);
     expect(output).not.toContain('not-the-password');
     expect(code).toBe(1);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it.each([
     ['npm start', 'gateway', LAUNCHER, 'corsmesh', 'PORT', 'gateway'],
@@ -106,7 +108,7 @@ describe('start-up failures', () => {
     } finally {
       server.close();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('npm run start:admin: says that the database lacks migrations and how to apply them', async () => {
     await expectOneLine(
@@ -116,5 +118,5 @@ describe('start-up failures', () => {
         `^admin failed to start: the database at 127\\.0\\.0\\.1:\\d+/${unmigrated.name} lacks \\d+ migration\\(s\\) of this build \\(first: \\d{14}_\\w+\\): run \`npm run db:migrate\` with this DATABASE_URL, then start again\\n$`,
       ),
     );
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

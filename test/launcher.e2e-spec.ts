@@ -12,7 +12,7 @@ const LAUNCHER = 'dist/apps/launcher/src/main.js';
 
 async function startLauncher(env: Record<string, string>): Promise<AppProcess> {
   const launcher = AppProcess.start(LAUNCHER, env);
-  await launcher.waitForOutput('Press Ctrl-C to stop.');
+  await launcher.waitForOutput('Press Ctrl-C to stop.', 150_000);
   return launcher;
 }
 
@@ -108,7 +108,7 @@ describe('npm start without DATABASE_URL', () => {
     );
     expect(await second.stop('SIGINT')).toBe(0);
     expect(isRunning(secondPostgres)).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it('says in one line that the embedded database port is in use, and exits with 1', async () => {
     const taken = await occupy(Number(env.EMBEDDED_POSTGRES_PORT));
@@ -122,5 +122,5 @@ describe('npm start without DATABASE_URL', () => {
     } finally {
       taken.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
