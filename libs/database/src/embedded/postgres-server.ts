@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EmbeddedDatabaseError } from './embedded-database.error.js';
 import { binary, type PostgresBinaries } from './postgres-binaries.js';
@@ -23,7 +22,8 @@ const START_TIMEOUT_MS = 60_000;
 /** Creates the cluster (its folder belongs to the user PostgreSQL runs as). */
 export async function initCluster(cluster: Cluster, superuser: { user: string; password: string }): Promise<void> {
   await mkdir(cluster.dir, { recursive: true, mode: 0o700 });
-  const secrets = await mkdtemp(join(tmpdir(), 'corsmesh-initdb-'));
+  // Next to the cluster, which the user PostgreSQL runs as can reach (TMPDIR may be private).
+  const secrets = await mkdtemp(join(dirname(cluster.dir), '.initdb-'));
   const passwordFile = join(secrets, 'password');
   try {
     await writeFile(passwordFile, superuser.password + '\n', { mode: 0o600 });
