@@ -146,11 +146,15 @@ describe(parseOriginRule.name, () => {
       });
     });
 
+    // The analysis gives up after 1 s of its own; the bound only has to tell "stops" from
+    // "runs for minutes", on a machine that may be busy with other work (CI, parallel suites).
+    const BOUNDED_MS = 20_000;
+
     it('refuses a catastrophic pattern within a bounded time', () => {
       const started = performance.now();
       const result = validateOriginPattern('^(([a-z])+.)+[a-z]{2,}(a|a|a|a)*$');
       expect(result.ok).toBe(false);
-      expect(performance.now() - started).toBeLessThan(3000);
+      expect(performance.now() - started).toBeLessThan(BOUNDED_MS);
     });
 
     it('refuses a pattern that backtracks on the canary origins within a bounded time', () => {
@@ -158,7 +162,7 @@ describe(parseOriginRule.name, () => {
       const result = validateOriginPattern('^https?://(?:(?:[a-z]|[a-z-])+)+x$');
       expect(result).toEqual({ ok: false, reason: 'pattern may backtrack catastrophically' });
       // The analysis stops at 1 s; the canaries run on the linear-time engine.
-      expect(performance.now() - started).toBeLessThan(3000);
+      expect(performance.now() - started).toBeLessThan(BOUNDED_MS);
     });
 
     it('refuses modifiers, which change what a group matches (refused by older engines anyway)', () => {
