@@ -28,6 +28,11 @@ export const apiKeyView = z
       }),
     createdAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
     revokedAt: z.iso.datetime().nullable().meta({ example: null }),
+    createdByKeyId: z.uuid().nullable().meta({
+      description:
+        'The key this key was created with, null when created with the root token; revoking that key revokes this one',
+      example: null,
+    }),
   })
   .meta({ id: 'ApiKey' });
 

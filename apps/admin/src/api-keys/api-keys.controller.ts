@@ -39,12 +39,14 @@ export class ApiKeysController {
     @Param('slug') slug: string,
     @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyInput,
   ): Promise<CreatedApiKeyView> {
-    return this.keys.create(principal.actor, slug, body.name);
+    return this.keys.create(principal, slug, body.name);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a key: it stops working at once' })
+  @ApiOperation({
+    summary: 'Revoke a key: it, and every key created with it (transitively), stop working at once',
+  })
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiProblems(404)
   revoke(

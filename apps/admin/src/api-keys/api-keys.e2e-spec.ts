@@ -102,6 +102,99 @@ describe(ApiKeysController.name, () => {
       expect(JSON.stringify(audit)).not.toContain(key.secret);
     });
 
+    describe('keys created with a key', () => {
+      /** A key of `slug` created with the bearer token `token`. */
+      const createWith = async (token: string, name: string) => {
+        const response = await api.request({ method: 'POST', url: url(), body: { name }, token });
+        expect(response.statusCode).toBe(201);
+        return createdApiKeyView.parse(response.json());
+      };
+      const works = async (key: { secret: string }, index: number) =>
+        (
+          await api.request({
+            method: 'GET',
+            url: `/api/v1/tenants/${slug}`,
+            token: key.secret,
+            remoteAddress: `192.0.2.${100 + index}`,
+          })
+        ).statusCode === 200;
+
+      it('records the key each key was created with, none for the root token', async () => {
+        const parent = await createApiKey(api, slug, 'parent');
+        const child = await createWith(parent.secret, 'child');
+
+        const { items } = apiKeyListView.parse((await api.request({ method: 'GET', url: url() })).json());
+
+        expect(items.map((key) => [key.name, key.createdByKeyId])).toEqual([
+          ['parent', null],
+          ['child', parent.id],
+        ]);
+        expect(child.createdByKeyId).toBe(parent.id);
+      });
+
+      it('revokes every key created with a revoked key, transitively, and nothing else', async () => {
+        const leaked = await createApiKey(api, slug, 'leaked');
+        const child = await createWith(leaked.secret, 'child');
+        const grandchild = await createWith(child.secret, 'grandchild');
+        const sibling = await createApiKey(api, slug, 'sibling');
+        const fromSibling = await createWith(sibling.secret, 'from sibling');
+
+        const response = await api.request({ method: 'DELETE', url: `${url()}/${leaked.id}` });
+
+        expect(response.statusCode).toBe(204);
+        const all = [leaked, child, grandchild, sibling, fromSibling];
+        expect(await Promise.all(all.map(works))).toEqual([false, false, false, true, true]);
+        const { items } = apiKeyListView.parse((await api.request({ method: 'GET', url: url() })).json());
+        expect(items.filter((key) => key.revokedAt !== null).map((key) => key.name)).toEqual([
+          'leaked',
+          'child',
+          'grandchild',
+        ]);
+        const audit = (await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit` })).json().items as {
+          action: string;
+          actor: string;
+          after: { name: string; revokedAt: string | null };
+        }[];
+        const revoked = audit.filter((event) => event.action === 'api-key.revoked');
+        expect(revoked.map((event) => [event.actor, event.after.name]).sort()).toEqual([
+          ['root', 'child'],
+          ['root', 'grandchild'],
+          ['root', 'leaked'],
+        ]);
+      });
+
+      it('revokes what a key created when the key revokes itself; revoking it again changes nothing', async () => {
+        const leaked = await createApiKey(api, slug, 'leaked');
+        const child = await createWith(leaked.secret, 'child');
+
+        const self = await api.request({ method: 'DELETE', url: `${url()}/${leaked.id}`, token: leaked.secret });
+        const again = await api.request({ method: 'DELETE', url: `${url()}/${leaked.id}` });
+
+        expect([self.statusCode, again.statusCode]).toEqual([204, 204]);
+        expect(await Promise.all([leaked, child].map(works))).toEqual([false, false]);
+        const audit = (await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/audit` })).json().items;
+        expect(audit.filter((e: { action: string }) => e.action === 'api-key.revoked')).toHaveLength(2);
+      });
+
+      it('deletes a tenant whose keys created keys, with all of them', async () => {
+        const parent = await createApiKey(api, slug, 'parent');
+        await createWith(parent.secret, 'child');
+
+        expect((await api.request({ method: 'DELETE', url: `/api/v1/tenants/${slug}` })).statusCode).toBe(204);
+        expect((await api.request({ method: 'GET', url: url() })).statusCode).toBe(404);
+      });
+
+      it('leaves the creator working when a key it created is revoked', async () => {
+        const parent = await createApiKey(api, slug, 'parent');
+        const child = await createWith(parent.secret, 'child');
+        const grandchild = await createWith(child.secret, 'grandchild');
+
+        await api.request({ method: 'DELETE', url: `${url()}/${child.id}`, token: parent.secret });
+
+        expect(await Promise.all([parent, child, grandchild].map(works))).toEqual([true, false, false]);
+      });
+    });
+
     it('answers 404 for a key of another tenant, leaving it working', async () => {
       const other = await createTenant(api);
       const theirs = await createApiKey(api, other.slug);

@@ -22,9 +22,16 @@ export class ApiKeysRepository {
     return rows.map(toView);
   }
 
-  async create(tenant: TenantRef, name: string, key: GeneratedApiKey, db: Db): Promise<ApiKeyView> {
+  /** A new tenant key; `createdByKeyId` is the key that asks for it, null for the root token. */
+  async create(
+    tenant: TenantRef,
+    name: string,
+    key: GeneratedApiKey,
+    createdByKeyId: string | null,
+    db: Db,
+  ): Promise<ApiKeyView> {
     const row = await db.apiKey.create({
-      data: { tenantId: tenant.id, scope: 'tenant', name, prefix: key.prefix, secretHash: key.secretHash },
+      data: { tenantId: tenant.id, scope: 'tenant', name, prefix: key.prefix, secretHash: key.secretHash, createdByKeyId },
     });
     return toView(row);
   }
@@ -40,6 +47,44 @@ export class ApiKeysRepository {
     const row = await db.apiKey.update({ where: { id, tenantId: tenant.id }, data: { revokedAt: new Date() } });
     return toView(row);
   }
+
+  /**
+   * Revokes every key of the tenant created with key `id`, and with those, and so on, that is
+   * not revoked yet; returns them as they are now. One statement: a concurrent revocation
+   * waits for the rows' locks and then finds them revoked, so each key is revoked (and
+   * audited) once.
+   */
+  async revokeDescendants(tenant: TenantRef, id: string, db: Db): Promise<ApiKeyView[]> {
+    const rows = await db.$queryRaw<DescendantRow[]>`
+      WITH RECURSIVE descendants AS (
+        SELECT id FROM api_keys WHERE tenant_id = ${tenant.id}::uuid AND created_by_key_id = ${id}::uuid
+        UNION
+        SELECT child.id FROM api_keys child JOIN descendants parent ON child.created_by_key_id = parent.id
+        WHERE child.tenant_id = ${tenant.id}::uuid
+      )
+      UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP
+      WHERE id IN (SELECT id FROM descendants) AND revoked_at IS NULL
+      RETURNING id, name, prefix, created_at, revoked_at, created_by_key_id`;
+    return rows
+      .map((row) => ({
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        createdAt: row.created_at.toISOString(),
+        revokedAt: row.revoked_at.toISOString(),
+        createdByKeyId: row.created_by_key_id,
+      }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+}
+
+interface DescendantRow {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly created_at: Date;
+  readonly revoked_at: Date;
+  readonly created_by_key_id: string;
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {
@@ -49,5 +94,6 @@ function toView(row: ApiKeyRow): ApiKeyView {
     prefix: row.prefix,
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    createdByKeyId: row.createdByKeyId,
   };
 }

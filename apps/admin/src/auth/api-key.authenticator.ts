@@ -19,7 +19,7 @@ export class ApiKeyAuthenticator {
 
   /** The caller the token identifies, or null when it identifies nobody. */
   async authenticate(token: string): Promise<Principal | null> {
-    if (constantTimeEquals(token, this.config.ADMIN_TOKEN)) return { kind: 'root', actor: 'root' };
+    if (constantTimeEquals(token, this.config.ADMIN_TOKEN)) return { kind: 'root', actor: 'root', keyId: null };
     const parsed = parseApiKeyToken(token);
     if (parsed === null) return null;
     const key = await this.prisma.apiKey.findUnique({
@@ -34,7 +34,7 @@ export class ApiKeyAuthenticator {
     });
     if (key === null || key.revokedAt !== null || !secretMatches(parsed.secret, key.secretHash)) return null;
     const actor = `key:${parsed.prefix}`;
-    if (key.scope === 'root') return { kind: 'root', actor };
+    if (key.scope === 'root') return { kind: 'root', actor, keyId: key.id };
     // The scope check constraint guarantees a tenant for tenant-scoped keys; deleting the
     // tenant deletes its keys.
     if (key.tenant === null) return null;

@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 
 /**
  * Who is calling, as established by {@link ApiAuthGuard}. `actor` is what audit events
- * record: `root` for the `ADMIN_TOKEN`, `key:<prefix>` for an API key.
+ * record: `root` for the `ADMIN_TOKEN`, `key:<prefix>` for an API key; `keyId` is the key's
+ * id (null for the `ADMIN_TOKEN`), recorded on the keys it creates.
  */
 export type Principal =
-  | { readonly kind: 'root'; readonly actor: string }
+  | { readonly kind: 'root'; readonly actor: string; readonly keyId: string | null }
   | {
       readonly kind: 'tenant';
       readonly actor: string;
