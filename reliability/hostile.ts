@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { hostileString, wellFormedOrigin } from '../test/arbitraries/cors.arbitraries.js';
 import { REFUSED_ORIGIN_RULES } from '../test/fixtures/refused-origin-rules.js';
+import { hostileAdminSecurity } from './hostile-admin.js';
 import type { AdminClient } from './lib/admin-client.js';
 import { numberOption } from './lib/args.js';
 import { oracleAllows } from './lib/origin-oracle.js';
@@ -67,6 +68,7 @@ try {
   await hostileGateway(storedRules);
   await hostileAdmin(root);
   counts.proxyInputs = await hostileProxy({ root, gatewayPort: port, checks });
+  counts.adminInputs += await hostileAdminSecurity({ admin, gateway, checks });
 } catch (error) {
   checks.check(false, `the run stopped: ${(error as Error).stack ?? String(error)}`);
 } finally {
