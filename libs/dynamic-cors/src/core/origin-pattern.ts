@@ -8,8 +8,10 @@ import type { RegexNode } from './regex-syntax.js';
 /** Longest accepted regex origin pattern. */
 export const MAX_PATTERN_LENGTH = 256;
 
-// Bounds on the ReDoS analysis, so that validating one pattern cannot stall the admin API.
-const REDOS_TIMEOUT_MS = 1000;
+// Bounds on the ReDoS analysis, so that validating one pattern cannot stall the admin API. A
+// safe pattern takes ~0.1 s on an idle core: the time limit leaves room for a busy machine, so
+// a verdict does not depend on the load (the step limit decides the unsafe ones).
+const REDOS_TIMEOUT_MS = 3000;
 const REDOS_MAX_STEPS = 20_000;
 
 // Origins no legitimate pattern should match: a pattern that accepts them accepts the world
@@ -74,6 +76,8 @@ function checkBacktracking(canonical: string): string | null {
       maxSteps: REDOS_MAX_STEPS,
     });
     // A timeout or step limit is not proof of safety: treat it as unsafe.
+    if (result.error === 'timedOut')
+      return `pattern could not be checked for catastrophic backtracking within ${REDOS_TIMEOUT_MS / 1000} s; simplify it, or try again if the server is busy`;
     return result.safe && result.error === null ? null : 'pattern may backtrack catastrophically';
   } catch (error) {
     // redos-detector throws on syntax it cannot analyse; what cannot be proven safe is refused.
