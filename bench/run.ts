@@ -9,47 +9,53 @@ import { repoRoot } from './lib/dist.js';
 import { closeProbeConnections } from './lib/http-probe.js';
 import { measureInvalidation } from './lib/invalidation.js';
 import { measureMemory } from './lib/memory.js';
+import { BENCH_POLICIES, TENANT_COUNT } from './lib/bench-tenants.js';
+import { measureColdStart } from './lib/cold-start.js';
+import { runCostRounds } from './lib/cost.js';
 import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
 import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
-import {
-  gatewayEnv,
-  measure,
-  measureManyTenants,
-  measureQueryCost,
-  randomTenantRequest,
-  REQUESTS,
-  type BenchOptions,
-} from './lib/scenarios.js';
+import { gatewayEnv, measureManyTenants, measureQueryCost, type BenchOptions } from './lib/scenarios.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
-import type { LoadScenario } from './lib/scenarios.js';
-import { TENANT_COUNT } from './lib/bench-tenants.js';
+import { wrkAvailable } from './lib/wrk.js';
 
 const { values: flags } = parseArgs({
   options: {
     connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '3' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '1' },
-    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '2' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '5' },
     changes: { type: 'string', default: process.env.BENCH_CHANGES ?? '200' },
     profile: { type: 'string' },
+    policy: { type: 'string', default: 'credentialed' },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (flags.help) {
   process.stdout.write(`npm run bench [-- options]
-  --connections N   autocannon connections (BENCH_CONNECTIONS, default 10)
-  --duration S      seconds measured per scenario and round (BENCH_DURATION, default 3)
+  --connections N   wrk connections (BENCH_CONNECTIONS, default 10)
+  --duration S      seconds measured per case and round (BENCH_DURATION, default 3)
   --warmup S        seconds of warm-up before each measurement (BENCH_WARMUP, default 1)
-  --rounds N        rounds of scenarios 1–5, best round reported (BENCH_ROUNDS, default 2)
+  --rounds N        paired rounds of the cost comparison, median reported (BENCH_ROUNDS, default 5)
   --changes N       policy changes of the invalidation scenario (BENCH_CHANGES, default 200)
+  --only cost       only the side-by-side cost comparison (scenarios 1–5)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
-                    the profile; WHAT: actual (3), preflight (4), refused (5), misses (6b)
+                    the profile; WHAT: actual, preflight, refused, misses (6b)
+  --policy NAME     the policy --profile uses: credentialed (default) or simple
 DATABASE_URL: use that server (a database corsmesh_bench is created on it) instead of an embedded one.
 `);
   process.exit(0);
 }
 
+if (!(await wrkAvailable())) {
+  process.stderr.write('the benchmark needs wrk as its load generator (Debian: apt-get install wrk)\n');
+  process.exit(2);
+}
+if (flags.only !== undefined && flags.only !== 'cost') {
+  process.stderr.write('--only takes: cost\n');
+  process.exit(2);
+}
 if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
   process.stderr.write(`--profile must be one of ${PROFILED_SCENARIOS.join(', ')}\n`);
   process.exit(2);
@@ -108,7 +114,7 @@ const database = await openBenchDatabase(process.env.DATABASE_URL || undefined, 
 stopDatabase = () => database.stop();
 try {
   if (flags.profile !== undefined) {
-    await profileHotPath(database.url, flags.profile as ProfiledScenario, options, resultsDir);
+    await profileHotPath(database.url, flags.profile as ProfiledScenario, flags.policy, options, resultsDir);
   } else {
     await runAll();
   }
@@ -119,58 +125,41 @@ try {
 }
 
 async function runAll(): Promise<void> {
-  // Scenarios 1–5 side by side: the three servers run at once (idle but for the one under
-  // load) and are measured in turn, round after round; each scenario reports its best round,
-  // which filters out moments when something else on the machine took a core.
-  options.log(`1–5 baseline, static @fastify/cors and corsmesh, ${options.rounds} round(s)`);
-  const baselineServer = await track(startServerProcess('baseline', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'bare' } }));
-  const staticServer = await track(startServerProcess('static', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static' } }));
+  // Scenarios 1–5 side by side: every server runs at once (idle but for the one under load)
+  // and they are measured in paired rounds (see lib/cost.ts).
+  options.log(`1–5 bare, static @fastify/cors and corsmesh, ${options.rounds} paired round(s), policies ${BENCH_POLICIES.map((p) => p.name).join(' and ')}`);
+  const bare = await track(startServerProcess('baseline', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'bare' } }));
+  const staticServers = Object.fromEntries(
+    await Promise.all(
+      BENCH_POLICIES.map(
+        async (policy) =>
+          [policy.name, await track(startServerProcess(`static ${policy.name}`, 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static', BENCH_POLICY: policy.name } }))] as const,
+      ),
+    ),
+  ) as Record<(typeof BENCH_POLICIES)[number]['name'], ServerProcess>;
   const gateway = await track(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) }));
-  const comparative = [
-    { server: baselineServer, id: '1', title: 'baseline: bare Fastify echo', request: REQUESTS.actual, expectedStatus: 200 },
-    { server: staticServer, id: '2', title: 'static @fastify/cors: actual', request: REQUESTS.actual, expectedStatus: 200 },
-    { server: staticServer, id: '2p', title: 'static @fastify/cors: preflight', request: REQUESTS.preflight, expectedStatus: 204 },
-    { server: gateway, id: '3', title: 'ours: warm, allowed actual', request: REQUESTS.actual, expectedStatus: 200 },
-    { server: gateway, id: '4', title: 'ours: preflight', request: REQUESTS.preflight, expectedStatus: 204 },
-    { server: gateway, id: '5', title: 'ours: refused origin', request: REQUESTS.refused, expectedStatus: 403 },
-  ];
-  const rounds = new Map<string, LoadScenario[]>();
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const { server, ...scenario } of comparative) {
-      const measured = await measure(server, options, scenario);
-      rounds.set(scenario.id, [...(rounds.get(scenario.id) ?? []), measured]);
-    }
-  }
-  // The baseline with the request pattern of scenario 6 (a random tenant per request): what
-  // building a different request every time costs the client and the server's routing.
-  const baselineManyTenants = await measure(baselineServer, options, {
-    id: '1m',
-    title: 'baseline: 10,000 tenants (random slug)',
-    request: randomTenantRequest(10_000),
-    expectedStatus: 200,
-  });
-  const best = (id: string) => {
-    const all = rounds.get(id)!;
-    const winner = all.reduce((a, b) => (b.result.requestsPerSecond > a.result.requestsPerSecond ? b : a));
-    return { ...winner, rounds: all.map((r) => Math.round(r.result.requestsPerSecond)) };
-  };
-  await stopTracked(baselineServer);
-  await stopTracked(staticServer);
+  const cost = await runCostRounds({ bare, static: staticServers, ours: gateway }, options);
+  for (const server of Object.values(staticServers)) await stopTracked(server);
 
-  options.log('6 many tenants');
-  const tenants10k = await measureManyTenants(gateway, options, { id: '6a', title: 'ours: 10,000 tenants, all cached', tenants: 10_000, prewarm: true });
-  await stopTracked(gateway);
-  const tenants100k = await withServer(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 10_000) }), (server) =>
-    measureManyTenants(server, options, { id: '6b', title: 'ours: 100,000 tenants, cache 10,000', tenants: TENANT_COUNT, prewarm: false }),
-  );
-  const baseline = best('1');
-  const staticActual = best('2');
-  const staticPreflight = best('2p');
-  const warmCache = { actual: best('3'), preflight: best('4'), refused: best('5'), tenants10k };
-  options.log('  cache-miss cost (statements counted on the wire)');
-  const queryCost = await measureQueryCost(database.url, options);
-  const invalidation = await measureInvalidation(database.url, options);
-  const memory = await measureMemory(database.url, TENANT_COUNT, options);
+  let rest: Pick<BenchReport, 'baselineManyTenants' | 'ours' | 'queryCost' | 'invalidation' | 'memory'> = {};
+  if (flags.only !== 'cost') {
+    options.log('6 many tenants');
+    // The baseline with the request pattern of scenario 6 (a random tenant per request): what
+    // building a different request every time costs the client and the server's routing.
+    const baselineManyTenants = await measureManyTenants(bare, options, { id: '1m', title: 'baseline: 10,000 tenants (random slug)', tenants: 10_000, prewarm: false, gateway: false });
+    await stopTracked(bare);
+    const tenants10k = await measureManyTenants(gateway, options, { id: '6a', title: 'ours: 10,000 tenants, all cached', tenants: 10_000, prewarm: true });
+    await stopTracked(gateway);
+    const tenants100k = await withServer(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 10_000) }), (server) =>
+      measureManyTenants(server, options, { id: '6b', title: 'ours: 100,000 tenants, cache 10,000', tenants: TENANT_COUNT, prewarm: false }),
+    );
+    const coldStart = await measureColdStart(database.url, options);
+    options.log('  cache-miss cost (statements counted on the wire)');
+    const queryCost = await measureQueryCost(database.url, options);
+    const invalidation = await measureInvalidation(database.url, options);
+    const memory = await measureMemory(database.url, TENANT_COUNT, options);
+    rest = { baselineManyTenants, ours: { tenants10k, tenants100k, coldStart }, queryCost, invalidation, memory };
+  }
 
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
@@ -182,15 +171,9 @@ async function runAll(): Promise<void> {
       database: database.server,
       loadAverage: { before: loadBefore, after: loadavg()[0]! },
     },
-    settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds },
-    baseline,
-    baselineManyTenants,
-    staticActual,
-    staticPreflight,
-    ours: { ...warmCache, tenants100k },
-    queryCost,
-    invalidation,
-    memory,
+    settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds, generator: 'wrk (1 thread)' },
+    cost,
+    ...rest,
   };
   const targets = evaluateTargets(report);
   options.log(`done\n\n${consoleTable(report, targets)}\n`);

@@ -23,20 +23,81 @@ export const ALLOWED_HEADERS = ['Content-Type'];
 export const EXPOSED_HEADERS = ['X-Request-Id'];
 export const MAX_AGE = 600;
 
-/** Tenant 0 serves the single-tenant scenarios (warm actual, preflight, refused). */
+/** Tenant 0 serves the single-tenant scenarios of the simple policy (warm actual, preflight, refused). */
 export const HOT_TENANT = 0;
 
-/** `@fastify/cors` options equivalent to tenant {@link HOT_TENANT}'s policy. */
-export function staticCorsOptions() {
-  const suffix = `.tenant-${HOT_TENANT}.example.com`.replaceAll('.', '\\.');
-  return {
-    origin: [allowedOriginOf(HOT_TENANT), new RegExp(`^https://.+${suffix}$`)],
-    methods: ALLOWED_METHODS,
-    allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: MAX_AGE,
-    credentials: false,
+/**
+ * The policies of the side-by-side cost comparison (scenarios 1–5): one hot tenant each, the
+ * request each scenario sends, and the `@fastify/cors` options equivalent to that policy.
+ *
+ * - `simple`: tenant 0's typical policy (no credentials, default methods and headers).
+ * - `credentialed`: issue 13's policy: four methods, two request headers, an exposed header,
+ *   credentials, max-age 600, an exact origin and a wildcard; its preflight asks for `PUT`
+ *   with `content-type`.
+ */
+export interface BenchPolicy {
+  readonly name: 'simple' | 'credentialed';
+  readonly slug: string;
+  readonly allowedOrigin: string;
+  readonly preflightMethod: string;
+  readonly preflightHeaders: string;
+  readonly staticCors: {
+    readonly origin: readonly (string | RegExp)[];
+    readonly methods: readonly string[];
+    readonly allowedHeaders: readonly string[];
+    readonly exposedHeaders: readonly string[];
+    readonly maxAge: number;
+    readonly credentials: boolean;
   };
+}
+
+export const CREDENTIALED_SLUG = 'bench-credentialed';
+export const CREDENTIALED_POLICY = {
+  origins: ['https://app.example.com', 'https://*.example.org'],
+  allowedMethods: ['GET', 'HEAD', 'POST', 'PUT'],
+  allowedHeaders: ['content-type', 'x-request-id'],
+  exposedHeaders: ['x-request-id'],
+  allowCredentials: true,
+  maxAge: 600,
+} as const;
+
+export const BENCH_POLICIES: readonly BenchPolicy[] = [
+  {
+    name: 'simple',
+    slug: slugOf(HOT_TENANT),
+    allowedOrigin: allowedOriginOf(HOT_TENANT),
+    preflightMethod: 'POST',
+    preflightHeaders: 'content-type',
+    staticCors: {
+      origin: [allowedOriginOf(HOT_TENANT), new RegExp(`^https://.+${`.tenant-${HOT_TENANT}.example.com`.replaceAll('.', '\\.')}$`)],
+      methods: ALLOWED_METHODS,
+      allowedHeaders: ALLOWED_HEADERS,
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: MAX_AGE,
+      credentials: false,
+    },
+  },
+  {
+    name: 'credentialed',
+    slug: CREDENTIALED_SLUG,
+    allowedOrigin: CREDENTIALED_POLICY.origins[0],
+    preflightMethod: 'PUT',
+    preflightHeaders: 'content-type',
+    staticCors: {
+      origin: [CREDENTIALED_POLICY.origins[0], /^https:\/\/.+\.example\.org$/],
+      methods: CREDENTIALED_POLICY.allowedMethods,
+      allowedHeaders: CREDENTIALED_POLICY.allowedHeaders,
+      exposedHeaders: CREDENTIALED_POLICY.exposedHeaders,
+      maxAge: CREDENTIALED_POLICY.maxAge,
+      credentials: CREDENTIALED_POLICY.allowCredentials,
+    },
+  },
+];
+
+export function benchPolicy(name: string | undefined): BenchPolicy {
+  const policy = BENCH_POLICIES.find((candidate) => candidate.name === name);
+  if (!policy) throw new Error(`no bench policy ${name}`);
+  return policy;
 }
 
 /** Tenants that the invalidation scenario changes (never the hot tenant). */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { TENANT_COUNT } from './bench-tenants.js';
+import { CREDENTIALED_POLICY, CREDENTIALED_SLUG, TENANT_COUNT } from './bench-tenants.js';
 import { importBuilt, repoRoot } from './dist.js';
 
 type DatabaseModule = typeof import('../../libs/database/src/index.js');
@@ -88,6 +88,22 @@ async function seed(databaseUrl: string, count: number): Promise<string> {
        SELECT md5('wildcard-' || i)::uuid, md5('tenant-' || i)::uuid, 'wildcard'::"OriginRuleKind", 'https://*.tenant-' || i || '.example.com'
          FROM generate_series(0, $1::int - 1) AS i`,
       [count],
+    );
+    await client.query(
+      `INSERT INTO tenants (id, slug, name, updated_at) VALUES (md5('credentialed')::uuid, $1, 'Issue 13 policy', now())`,
+      [CREDENTIALED_SLUG],
+    );
+    const policy = CREDENTIALED_POLICY;
+    await client.query(
+      `INSERT INTO cors_policies (tenant_id, allowed_methods, allowed_headers, exposed_headers, allow_credentials, max_age)
+       VALUES (md5('credentialed')::uuid, $1, $2, $3, $4, $5)`,
+      [policy.allowedMethods, policy.allowedHeaders, policy.exposedHeaders, policy.allowCredentials, policy.maxAge],
+    );
+    await client.query(
+      `INSERT INTO origin_rules (id, tenant_id, kind, value)
+       VALUES (md5('credentialed-exact')::uuid, md5('credentialed')::uuid, 'exact', $1),
+              (md5('credentialed-wildcard')::uuid, md5('credentialed')::uuid, 'wildcard', $2)`,
+      [policy.origins[0], policy.origins[1]],
     );
     for (const table of tables) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
     await client.query('COMMIT');

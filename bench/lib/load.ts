@@ -68,8 +68,3 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeouts: result.timeouts,
   };
 }
-
-/** Warms the server (JIT, caches, connection pools) with the same request; result discarded. */
-export async function warmUp(spec: LoadSpec, seconds: number): Promise<void> {
-  if (seconds > 0) await runLoad({ ...spec, duration: seconds, amount: undefined });
-}

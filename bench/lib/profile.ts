@@ -1,8 +1,9 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summariseCpuProfile } from '../profile/summarise-cpu-profile.js';
-import { TENANT_COUNT } from './bench-tenants.js';
-import { measure, measureManyTenants, gatewayEnv, REQUESTS, type BenchOptions } from './scenarios.js';
+import { benchPolicy, TENANT_COUNT } from './bench-tenants.js';
+import { measureCost, requestOf } from './cost.js';
+import { measureManyTenants, gatewayEnv, type BenchOptions } from './scenarios.js';
 import { startServerProcess } from './server-process.js';
 
 /** What `--profile` can put the gateway under. */
@@ -10,11 +11,17 @@ export const PROFILED_SCENARIOS = ['actual', 'preflight', 'refused', 'misses'] a
 export type ProfiledScenario = (typeof PROFILED_SCENARIOS)[number];
 
 /**
- * `npm run bench -- --profile [actual|preflight|refused|misses]`: one scenario (3, 4, 5 or 6b)
- * against a gateway running under `node --cpu-prof`; the profile (written when the gateway
+ * `npm run bench -- --profile [actual|preflight|refused|misses] [--policy simple|credentialed]`:
+ * one scenario (ours actual, preflight, refused, or 6b) against a gateway running under `node --cpu-prof`; the profile (written when the gateway
  * exits) lands in bench/results/profiles/ and its top self-time functions are printed.
  */
-export async function profileHotPath(databaseUrl: string, scenario: ProfiledScenario, options: BenchOptions, resultsDir: string): Promise<void> {
+export async function profileHotPath(
+  databaseUrl: string,
+  scenario: ProfiledScenario,
+  policyName: string,
+  options: BenchOptions,
+  resultsDir: string,
+): Promise<void> {
   const dir = join(resultsDir, 'profiles');
   await mkdir(dir, { recursive: true });
   const before = new Set(await readdir(dir));
@@ -23,16 +30,13 @@ export async function profileHotPath(databaseUrl: string, scenario: ProfiledScen
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
   try {
-    const measured =
-      scenario === 'misses'
-        ? await measureManyTenants(gateway, options, { id: '6b', title: 'misses (profiled)', tenants: TENANT_COUNT, prewarm: false })
-        : await measure(gateway, options, {
-            id: scenario,
-            title: `${scenario} (profiled)`,
-            request: REQUESTS[scenario],
-            expectedStatus: { actual: 200, preflight: 204, refused: 403 }[scenario],
-          });
-    options.log(`  ${Math.round(measured.result.requestsPerSecond)} req/s under the profiler ${JSON.stringify(measured.extra ?? {})}`);
+    if (scenario === 'misses') {
+      const measured = await measureManyTenants(gateway, options, { id: '6b', title: 'misses (profiled)', tenants: TENANT_COUNT, prewarm: false });
+      options.log(`  ${Math.round(measured.sample.requestsPerSecond)} req/s under the profiler ${JSON.stringify(measured.extra ?? {})}`);
+    } else {
+      const sample = await measureCost(gateway, requestOf(benchPolicy(policyName), scenario), options);
+      options.log(`  ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicrosPerRequest.toFixed(1)} µs CPU per request under the profiler`);
+    }
   } finally {
     await gateway.stop();
   }

@@ -1,16 +1,11 @@
 import type autocannon from 'autocannon';
 import pg from 'pg';
-import {
-  allowedOriginOf,
-  ALLOWED_HEADERS,
-  HOT_TENANT,
-  INVALIDATION_FIRST_TENANT,
-  REFUSED_ORIGIN,
-  slugOf,
-} from './bench-tenants.js';
-import { gatewayMetrics, probe } from './http-probe.js';
-import { runLoad, warmUp, type LoadResult } from './load.js';
+import { allowedOriginOf, slugOf } from './bench-tenants.js';
+import { measureCost, type CostSample } from './cost.js';
+import { gatewayMetrics } from './http-probe.js';
+import { runLoad } from './load.js';
 import { startQueryCountingProxy } from './query-counter.js';
+import type { RandomTenantRequest } from './wrk.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export interface BenchOptions {
@@ -18,52 +13,24 @@ export interface BenchOptions {
   readonly duration: number;
   readonly warmup: number;
   readonly changes: number;
-  /** Rounds of the side-by-side scenarios 1–5. */
+  /** Paired rounds of the side-by-side cost comparison (scenarios 1–5). */
   readonly rounds: number;
   readonly log: (line: string) => void;
 }
 
-/** A throughput scenario's outcome. */
+/** A throughput scenario's outcome on the gateway (6a, 6b), measured with wrk. */
 export interface LoadScenario {
   readonly id: string;
   readonly title: string;
-  readonly expectedStatus: number;
-  readonly result: LoadResult;
-  /** Share of responses with another status than expected (0 when all were as expected). */
-  readonly unexpectedShare: number;
+  readonly sample: CostSample;
   readonly extra?: Record<string, number | string>;
-  /** Req/s of every round, when the scenario ran in several (the best is reported). */
-  readonly rounds?: readonly number[];
 }
 
-const ECHO_PATH = `/t/${slugOf(HOT_TENANT)}/echo`;
 const COMMON_HEADERS = { 'user-agent': 'corsmesh-bench', accept: 'application/json' };
 
-/** The requests of scenarios 1–5, identical for the baseline, the static server and ours. */
-export const REQUESTS = {
-  actual: { method: 'GET', path: ECHO_PATH, headers: { ...COMMON_HEADERS, origin: allowedOriginOf(HOT_TENANT) } },
-  preflight: {
-    method: 'OPTIONS',
-    path: ECHO_PATH,
-    headers: {
-      ...COMMON_HEADERS,
-      origin: allowedOriginOf(HOT_TENANT),
-      'access-control-request-method': 'POST',
-      'access-control-request-headers': ALLOWED_HEADERS.join(',').toLowerCase(),
-    },
-  },
-  refused: { method: 'GET', path: ECHO_PATH, headers: { ...COMMON_HEADERS, origin: REFUSED_ORIGIN } },
-} satisfies Record<string, autocannon.Request>;
-
-/** An actual request from tenant `index`'s allowed origin, for a random tenant below `tenants`. */
-export function randomTenantRequest(tenants: number, offset = 0): autocannon.Request {
-  return {
-    method: 'GET',
-    setupRequest: (request) => {
-      const index = offset + Math.floor(Math.random() * tenants);
-      return { ...request, path: `/t/${slugOf(index)}/echo`, headers: { ...COMMON_HEADERS, origin: allowedOriginOf(index) } };
-    },
-  };
+/** An actual request from its tenant's allowed origin, for a random tenant below `tenants` (wrk). */
+export function randomTenantRequest(tenants: number): RandomTenantRequest {
+  return { randomTenants: tenants, headers: COMMON_HEADERS };
 }
 
 /** Tenants `from`, `from + 1`, … in turn: each request names a tenant not asked for before. */
@@ -78,21 +45,8 @@ function sequentialTenantRequest(from: number): autocannon.Request {
   };
 }
 
-export async function measure(
-  server: ServerProcess,
-  options: BenchOptions,
-  scenario: { id: string; title: string; request: autocannon.Request; expectedStatus: number },
-): Promise<LoadScenario> {
-  const spec = { url: server.url, connections: options.connections, duration: options.duration, request: scenario.request };
-  options.log(`  ${scenario.id} ${scenario.title}`);
-  await warmUp(spec, options.warmup);
-  const result = await runLoad(spec);
-  const expected = result.statuses[scenario.expectedStatus] ?? 0;
-  return { ...scenario, result, unexpectedShare: result.requests ? 1 - expected / result.requests : 1 };
-}
-
-export function gatewayEnv(databaseUrl: string, cacheMaxTenants: number): Record<string, string> {
-  return { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', POLICY_CACHE_MAX_TENANTS: String(cacheMaxTenants) };
+export function gatewayEnv(databaseUrl: string, cacheMaxTenants: number, extra: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', POLICY_CACHE_MAX_TENANTS: String(cacheMaxTenants), ...extra };
 }
 
 /**
@@ -101,19 +55,24 @@ export function gatewayEnv(databaseUrl: string, cacheMaxTenants: number): Record
  * otherwise misses go to PostgreSQL as they come. Reports the misses and look-ups meanwhile.
  */
 export async function measureManyTenants(
-  gateway: ServerProcess,
+  server: ServerProcess,
   options: BenchOptions,
-  scenario: { id: string; title: string; tenants: number; prewarm: boolean },
+  scenario: { id: string; title: string; tenants: number; prewarm: boolean; gateway?: boolean },
 ): Promise<LoadScenario> {
-  if (scenario.prewarm) await gateway.command('warm', { from: 0, count: scenario.tenants, concurrency: 32 });
-  const before = await gatewayMetrics(gateway.url);
-  const measured = await measure(gateway, options, { ...scenario, request: randomTenantRequest(scenario.tenants), expectedStatus: 200 });
-  const after = await gatewayMetrics(gateway.url);
+  const gateway = scenario.gateway ?? true;
+  if (scenario.prewarm) await server.command('warm', { from: 0, count: scenario.tenants, concurrency: 32 });
+  options.log(`  ${scenario.id} ${scenario.title}`);
+  const before = gateway ? await gatewayMetrics(server.url) : {};
+  const sample = await measureCost(server, randomTenantRequest(scenario.tenants), options);
+  if (!gateway) return { id: scenario.id, title: scenario.title, sample };
+  const after = await gatewayMetrics(server.url);
   const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
   const requests = delta('corsmesh_cors_decisions_total');
   const lookups = delta('corsmesh_policy_lookup_seconds_count');
   return {
-    ...measured,
+    id: scenario.id,
+    title: scenario.title,
+    sample,
     extra: {
       cacheMisses: delta('corsmesh_policy_cache_misses_total'),
       missRate: requests ? delta('corsmesh_policy_cache_misses_total') / requests : 0,

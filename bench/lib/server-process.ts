@@ -14,7 +14,8 @@ type Handlers = Record<string, (args: never) => unknown>;
 
 /**
  * Child side: reports the listening port to the parent, then answers its commands
- * (`stop` is built in: closes the server and exits normally, so `--cpu-prof` writes its file).
+ * (built in: `stop` closes the server and exits normally, so `--cpu-prof` writes its file;
+ * `cpu` answers `process.cpuUsage()`, the process's own CPU time in microseconds).
  */
 export function serveCommands(port: number, close: () => Promise<unknown>, handlers: Handlers = {}): void {
   const send = (message: unknown) => process.send?.(message);
@@ -25,6 +26,10 @@ export function serveCommands(port: number, close: () => Promise<unknown>, handl
         send({ id: message.id, result: null });
         process.disconnect();
         process.exit(0);
+      }
+      if (message.name === 'cpu') {
+        send({ id: message.id, result: process.cpuUsage() });
+        return;
       }
       try {
         const handler = handlers[message.name];
@@ -44,6 +49,8 @@ export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
   command<T>(name: string, args?: unknown): Promise<T>;
+  /** The process's CPU time so far (user + system), in microseconds. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +111,10 @@ export function startServerProcess(name: string, script: string, options: StartO
         url: `http://127.0.0.1:${message.port}`,
         child,
         command,
+        cpuMicros: async () => {
+          const { user, system } = await command<NodeJS.CpuUsage>('cpu');
+          return user + system;
+        },
         stop: async () => {
           if (child.exitCode !== null) return;
           const exited = new Promise((done) => child.once('exit', done));

@@ -1,23 +1,37 @@
 // Baseline and static servers: a bare Fastify app answering the gateway's echo, without CORS
-// (BENCH_SERVER_MODE=bare) or with @fastify/cors configured statically with the hot tenant's
-// policy (BENCH_SERVER_MODE=static). Runs in a process of its own, like the gateway.
+// (BENCH_SERVER_MODE=bare) or with @fastify/cors configured statically with one bench
+// policy (BENCH_SERVER_MODE=static, BENCH_POLICY=simple|credentialed; see bench-tenants.ts).
+// Runs in a process of its own, like the gateway.
+//
+// The handler does exactly the work of the gateway's tenant route after its CORS hook: the
+// same `tenantPathOf` and `echo` functions, imported from the build. An echo of its own (it
+// was `Object.fromEntries(Object.entries(headers).filter(...))`) cost the peers more per
+// request than the gateway's `for…in` copy, and hid part of the gap (issue 13).
 import cors from '@fastify/cors';
 import Fastify from 'fastify';
-import { staticCorsOptions } from '../lib/bench-tenants.js';
+import { benchPolicy } from '../lib/bench-tenants.js';
+import { importBuilt } from '../lib/dist.js';
 import { serveCommands } from '../lib/server-process.js';
 
+type EchoModule = typeof import('../../apps/gateway/src/echo/echo.js');
+type TenantPathModule = typeof import('../../apps/gateway/src/proxy/tenant-path.js');
+
+const { echo } = await importBuilt<EchoModule>('apps/gateway/src/echo/echo.ts');
+const { tenantPathOf } = await importBuilt<TenantPathModule>('apps/gateway/src/proxy/tenant-path.ts');
+
 const mode = process.env.BENCH_SERVER_MODE ?? 'bare';
-const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 const app = Fastify({ logger: false });
-if (mode === 'static') await app.register(cors, staticCorsOptions());
+if (mode === 'static') {
+  const { origin, methods, allowedHeaders, exposedHeaders, ...rest } = benchPolicy(process.env.BENCH_POLICY).staticCors;
+  await app.register(cors, { origin: [...origin], methods: [...methods], allowedHeaders: [...allowedHeaders], exposedHeaders: [...exposedHeaders], ...rest });
+}
 
-// The same answer as the gateway's echo handler: {tenant, method, path, headers}.
-app.all<{ Params: { slug: string } }>('/t/:slug/echo', (request) => {
-  const prefix = `/t/${request.params.slug}`;
-  const url = request.url.slice(prefix.length);
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HIDDEN_HEADERS.has(name)));
-  return { tenant: request.params.slug, method: request.method, path: url.split('?')[0], headers };
+app.all<{ Params: { slug: string } }>('/t/:slug/*', (request, reply) => {
+  const slug = request.params.slug;
+  const pathname = tenantPathOf(request.url, slug).split('?')[0]!;
+  if (pathname === '/echo') return reply.send(echo(request, slug, pathname));
+  return reply.code(404).send();
 });
 
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,7 +1,8 @@
 // The gateway under test, in a process of its own, run from the build exactly as
 // `npm run start:gateway` runs it. Configured through the environment the parent passes
 // (DATABASE_URL, POLICY_CACHE_MAX_TENANTS, ...). Besides `stop`, it answers two commands:
-// `warm` loads tenants into its policy cache, `memory` reports memory after a full GC.
+// `warm` loads tenants into its policy cache, `memory` reports memory after a full GC, `size`
+// the number of cached policies.
 import type { AddressInfo } from 'node:net';
 import { slugOf } from '../lib/bench-tenants.js';
 import { importBuilt } from '../lib/dist.js';
@@ -56,4 +57,5 @@ async function memory() {
 serveCommands((app.getHttpServer().address() as AddressInfo).port, () => app.close(), {
   warm: (args: WarmArgs) => warm(args),
   memory: () => memory(),
+  size: () => ({ cacheSize: cache.size }),
 });
