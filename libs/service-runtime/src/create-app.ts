@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxySetting } from '#config';
+import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { PinoLoggerService } from './pino-logger.service.js';
 import { compileTrustedHop } from './trusted-proxy.js';
 
@@ -32,6 +33,8 @@ export async function createNestFastifyApp(
     // @fastify/middie hook on every request (about 8% of the gateway's CPU under load).
     skipMiddie: true,
     // One line per request is too much for a gateway under load; debug level turns it on.
+    // Each request's child logger is made when it first logs (most requests never do).
+    childLoggerFactory: lazyChildLoggerFactory,
     logController: new LogController({
       disableRequestLogging: options.logger.level !== 'debug' && options.logger.level !== 'trace',
     }),
