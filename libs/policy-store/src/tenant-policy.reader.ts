@@ -16,6 +16,9 @@ export interface TenantPolicy {
 }
 
 interface TenantPolicyRow {
+  /** Which lookup found the row: 's' (slug) or 'h' (hostname), and its value. */
+  via: 's' | 'h';
+  key: string;
   tenant_id: string;
   slug: string;
   name: string;
@@ -32,8 +35,7 @@ interface TenantPolicyRow {
 }
 
 /**
- * Reads one tenant's policy from PostgreSQL in exactly one indexed query (by the unique slug,
- * or the primary key of tenant_hostnames), origins aggregated in the same statement. The
+ * Reads tenants' policies from PostgreSQL, origins aggregated in the same statement. The
  * gateway's cache and the admin's check endpoint both read through this, so the check
  * answers from the same data the gateway serves.
  */
@@ -42,24 +44,36 @@ export class TenantPolicyReader {
   constructor(private readonly prisma: PrismaService) {}
 
   async read(lookup: TenantLookup): Promise<TenantPolicy | null> {
-    const rows =
-      'slug' in lookup
-        ? await this.prisma.$queryRaw<TenantPolicyRow[]>`
-            SELECT t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
-                   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-                   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
-                               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins
-              FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
-             WHERE t.slug = ${lookup.slug}`
-        : await this.prisma.$queryRaw<TenantPolicyRow[]>`
-            SELECT t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
-                   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-                   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
-                               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins
-              FROM tenant_hostnames h JOIN tenants t ON t.id = h.tenant_id JOIN cors_policies p ON p.tenant_id = t.id
-             WHERE h.hostname = ${lookup.hostname}`;
-    const row = rows[0];
-    return row ? toTenantPolicy(row) : null;
+    return (await this.readMany([lookup]))[0] ?? null;
+  }
+
+  /**
+   * Many lookups in exactly one statement, whatever their number and kinds: slugs through the
+   * unique index on `tenants.slug`, hostnames through the primary key of `tenant_hostnames`
+   * (`= ANY` of an array is an index scan for each). Answers in the order of `lookups`, null
+   * for a lookup that names no tenant.
+   */
+  async readMany(lookups: readonly TenantLookup[]): Promise<(TenantPolicy | null)[]> {
+    if (lookups.length === 0) return [];
+    const slugs: string[] = [];
+    const hostnames: string[] = [];
+    for (const lookup of lookups) {
+      if ('slug' in lookup) slugs.push(lookup.slug);
+      else hostnames.push(lookup.hostname);
+    }
+    const rows = await this.prisma.$queryRaw<TenantPolicyRow[]>`
+      SELECT found.via, found.key, t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
+             p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
+             COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
+                         FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins
+        FROM (SELECT 's' AS via, s.slug AS key, s.id AS tenant_id FROM tenants s WHERE s.slug = ANY(${slugs}::text[])
+              UNION ALL
+              SELECT 'h', h.hostname, h.tenant_id FROM tenant_hostnames h WHERE h.hostname = ANY(${hostnames}::text[])) AS found
+        JOIN tenants t ON t.id = found.tenant_id
+        JOIN cors_policies p ON p.tenant_id = t.id`;
+    const found = new Map<string, TenantPolicy>();
+    for (const row of rows) found.set(`${row.via}:${row.key}`, toTenantPolicy(row));
+    return lookups.map((lookup) => found.get('slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`) ?? null);
   }
 }
 

@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG, GATEWAY_LOGGER } from '../config/gateway-config.token.j
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { GatewayPolicySource } from './gateway-policy.source.js';
+import { policyBatchLoader } from './policy-batch-loader.js';
 import { PolicyCache } from './policy-cache.js';
 import { PolicyChangeListener } from './policy-change.listener.js';
 
@@ -20,7 +21,7 @@ import { PolicyChangeListener } from './policy-change.listener.js';
       inject: [TenantPolicyReader, GATEWAY_CONFIG, GatewayMetrics],
       useFactory: (reader: TenantPolicyReader, config: GatewayConfig, metrics: GatewayMetrics) =>
         new PolicyCache({
-          load: (lookup) => reader.read(lookup),
+          load: policyBatchLoader({ readMany: (lookups) => reader.readMany(lookups), onBatch: () => metrics.policyRead() }),
           maxTenants: config.POLICY_CACHE_MAX_TENANTS,
           ttlMs: config.POLICY_CACHE_TTL_SECONDS * 1000,
           negativeTtlMs: config.UNKNOWN_TENANT_CACHE_TTL_SECONDS * 1000,

@@ -1,0 +1,135 @@
+import { PrismaService } from '#database';
+import { TenantPolicyReader, type TenantLookup, type TenantPolicy } from '#policy-store';
+import { startQueryCountingProxy, type QueryCountingProxy } from '../../../../bench/lib/query-counter.js';
+import { testLogger } from '../../../../test/support/silent-logger.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { TenantSeed } from '../../../../test/support/tenant-seed.js';
+import { policyBatchLoader } from './policy-batch-loader.js';
+import { PolicyCache } from './policy-cache.js';
+import { PolicyChangeListener } from './policy-change.listener.js';
+
+const TENANTS = 40;
+
+// The statements are counted on the wire, by a proxy between the reader and PostgreSQL.
+describe('policy cache misses, batched (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let seed: TenantSeed;
+  let proxy: QueryCountingProxy;
+  let prisma: PrismaService;
+  let reader: TenantPolicyReader;
+  const tenantIds = new Map<string, string>();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    seed = new TenantSeed(db.url);
+    for (let i = 0; i < TENANTS; i++) {
+      const slug = `shop-${i}`;
+      tenantIds.set(slug, await seed.tenant(slug, { hostnames: [`api.shop-${i}.test`], origins: [{ kind: 'exact', value: `https://app.shop-${i}.test` }] }));
+    }
+    const target = new URL(db.url);
+    proxy = await startQueryCountingProxy({ host: target.hostname, port: Number(target.port) });
+    const proxied = new URL(db.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    proxied.searchParams.set('sslmode', 'disable');
+    prisma = new PrismaService({ url: proxied.href, poolSize: 4 });
+    await prisma.$connect();
+    reader = new TenantPolicyReader(prisma);
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await proxy.close();
+    await seed.close();
+    await db.drop();
+  });
+
+  function cacheOver(readMany: (lookups: readonly TenantLookup[]) => Promise<readonly (TenantPolicy | null)[]>, negativeTtlMs = 60_000) {
+    return new PolicyCache({ load: policyBatchLoader({ readMany }), maxTenants: 1000, ttlMs: 60_000, negativeTtlMs });
+  }
+
+  it('reads concurrent misses for many tenants, slugs and hostnames, in one statement', async () => {
+    const cache = cacheOver((lookups) => reader.readMany(lookups));
+    proxy.reset();
+
+    const bySlug = Array.from({ length: TENANTS }, (_, i) => cache.get({ slug: `shop-${i}` }));
+    const byHost = cache.get({ hostname: 'api.shop-7.test' });
+    const unknown = [cache.get({ slug: 'nobody' }), cache.get({ hostname: 'nowhere.test' })];
+    const found = await Promise.all(bySlug);
+
+    expect(proxy.counts().statements).toBe(1);
+    expect(found.map((tenant) => tenant?.slug)).toEqual(Array.from({ length: TENANTS }, (_, i) => `shop-${i}`));
+    expect(found[3]?.policy.exactOrigin('https://app.shop-3.test')).toBeDefined();
+    expect((await byHost)?.slug).toBe('shop-7');
+    expect(await Promise.all(unknown)).toEqual([null, null]);
+  });
+
+  it('reads an unknown tenant at most once per negative TTL, however often it is asked for', async () => {
+    const cache = cacheOver((lookups) => reader.readMany(lookups), 300);
+    proxy.reset();
+
+    await Promise.all(Array.from({ length: 20 }, () => cache.get({ slug: 'ghost' })));
+    for (let i = 0; i < 20; i++) await cache.get({ slug: 'ghost' });
+    expect(proxy.counts().statements).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await Promise.all(Array.from({ length: 20 }, () => cache.get({ slug: 'ghost' })));
+    expect(proxy.counts().statements).toBe(2);
+  });
+
+  it('rejects every lookup of a batch whose statement fails', async () => {
+    const cache = cacheOver((lookups) => reader.readMany(lookups));
+    proxy.reset();
+
+    // A NUL byte is not valid UTF-8 text for PostgreSQL: the whole statement fails.
+    const lookups = [cache.get({ slug: 'shop-1' }), cache.get({ slug: 'bad\u0000slug' }), cache.get({ hostname: 'api.shop-2.test' })];
+    const outcomes = await Promise.allSettled(lookups);
+
+    expect(proxy.counts().statements).toBe(1);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // Nothing was remembered from the failed batch: the next read goes to the database again.
+    expect((await cache.get({ slug: 'shop-1' }))?.slug).toBe('shop-1');
+    expect(proxy.counts().statements).toBe(2);
+  });
+
+  it('does not keep a batch result read before a change whose notice arrived while the batch was in flight', async () => {
+    let releaseBatch!: () => void;
+    const held = new Promise<void>((resolve) => (releaseBatch = resolve));
+    let batches = 0;
+    // The first batch has read its rows (the policy before the change), then waits.
+    const cache = cacheOver(async (lookups) => {
+      const rows = await reader.readMany(lookups);
+      if (batches++ === 0) await held;
+      return rows;
+    });
+    let noticed!: () => void;
+    const notice = new Promise<void>((resolve) => (noticed = resolve));
+    const listener = new PolicyChangeListener({
+      databaseUrl: db.url,
+      logger: testLogger(),
+      onChange: (event) => {
+        cache.invalidate(event);
+        noticed();
+      },
+      onResync: () => cache.flush(),
+    });
+    await listener.start();
+    try {
+      const slug = 'shop-20';
+      const before = cache.get({ slug });
+      const neighbour = cache.get({ slug: 'shop-21' });
+      while (batches === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+      await seed.addOrigin(tenantIds.get(slug)!, 'exact', 'https://new.shop-20.test');
+      await notice;
+      releaseBatch();
+
+      // The waiters get what their batch read; the cache does not keep it.
+      expect((await before)?.policy.exactOrigin('https://new.shop-20.test')).toBeUndefined();
+      expect((await neighbour)?.slug).toBe('shop-21');
+      const after = await cache.get({ slug });
+      expect(after?.policy.exactOrigin('https://new.shop-20.test')).toBeDefined();
+    } finally {
+      await listener.stop();
+    }
+  });
+});
