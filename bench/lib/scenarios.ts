@@ -136,9 +136,9 @@ async function explain(databaseUrl: string, sqlTexts: readonly string[]) {
   try {
     const plans = [];
     for (const sql of sqlTexts) {
-      // The gateway's look-ups take one parameter: a hostname (the Host header) or a slug.
-      const parameter = /hostname\W*=\s*\$1/.test(sql) ? '127.0.0.1' : slugOf(61_000);
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`, sql.includes('$1') ? [parameter] : []);
+      // The gateway's batch read takes two arrays: the slugs and the hostnames it looks up.
+      const parameters = sql.includes('$2') ? [[slugOf(61_000), slugOf(61_001)], ['127.0.0.1']] : [];
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`, parameters);
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
       plans.push({ sql: sql.replace(/\s+/g, ' ').trim(), plan, usesIndex: /Index/.test(plan) && !/Seq Scan/.test(plan) });
     }

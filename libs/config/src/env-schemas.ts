@@ -12,13 +12,21 @@ function port(defaultPort: number) {
     .default(defaultPort);
 }
 
-function positiveInt(defaultValue: number, max: number) {
+function wholeNumber(min: number, defaultValue: number, max: number) {
   return z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
-    .min(1, 'must be at least 1')
+    .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .default(defaultValue);
+}
+
+function positiveInt(defaultValue: number, max: number) {
+  return wholeNumber(1, defaultValue, max);
+}
+
+function nonNegativeInt(defaultValue: number, max: number) {
+  return wholeNumber(0, defaultValue, max);
 }
 
 const postgresUrl = z
@@ -94,6 +102,7 @@ function isAddressOrRange(entry: string): boolean {
 export const envSchemas = {
   port,
   positiveInt,
+  nonNegativeInt,
   postgresUrl,
   hostname,
   host: z.string().min(1).default('127.0.0.1'),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#database';
+import { Prisma, PrismaService } from '#database';
 import type { CorsPolicy, OriginRule, OriginRuleKind, PolicyMode } from '#dynamic-cors';
 
 /** How a gateway request names its tenant. */
@@ -15,10 +15,14 @@ export interface TenantPolicy {
   readonly policy: CorsPolicy;
 }
 
+/** The columns of a tenant policy row, over `tenants t JOIN cors_policies p`. */
+const POLICY_COLUMNS = Prisma.sql`
+  t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
+  p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
+  COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
+              FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
+
 interface TenantPolicyRow {
-  /** Which lookup found the row: 's' (slug) or 'h' (hostname), and its value. */
-  via: 's' | 'h';
-  key: string;
   tenant_id: string;
   slug: string;
   name: string;
@@ -61,11 +65,8 @@ export class TenantPolicyReader {
       if ('slug' in lookup) slugs.push(lookup.slug);
       else hostnames.push(lookup.hostname);
     }
-    const rows = await this.prisma.$queryRaw<TenantPolicyRow[]>`
-      SELECT found.via, found.key, t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
-             p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-             COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
-                         FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins
+    const rows = await this.prisma.$queryRaw<FoundRow[]>`
+      SELECT found.via, found.key, ${POLICY_COLUMNS}
         FROM (SELECT 's' AS via, s.slug AS key, s.id AS tenant_id FROM tenants s WHERE s.slug = ANY(${slugs}::text[])
               UNION ALL
               SELECT 'h', h.hostname, h.tenant_id FROM tenant_hostnames h WHERE h.hostname = ANY(${hostnames}::text[])) AS found
@@ -75,7 +76,36 @@ export class TenantPolicyReader {
     for (const row of rows) found.set(`${row.via}:${row.key}`, toTenantPolicy(row));
     return lookups.map((lookup) => found.get('slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`) ?? null);
   }
+
+  /**
+   * Up to `count` tenants, most recently updated first (`tenants.updated_at`), a page of
+   * `pageSize` per statement: to fill a cache at start-up. Keyset pagination, so each page
+   * costs the same however far into the list it is.
+   */
+  async *recent(count: number, pageSize = 1000): AsyncGenerator<TenantPolicy[]> {
+    let after: { updatedAt: Date; tenantId: string } | undefined;
+    for (let left = count; left > 0; ) {
+      const limit = Math.min(pageSize, left);
+      const rows = await this.prisma.$queryRaw<RecentRow[]>`
+        SELECT t.updated_at, ${POLICY_COLUMNS}
+          FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
+         WHERE ${after ? Prisma.sql`(t.updated_at, t.id) < (${after.updatedAt}, ${after.tenantId}::uuid)` : Prisma.sql`TRUE`}
+         ORDER BY t.updated_at DESC, t.id DESC
+         LIMIT ${limit}`;
+      yield rows.map(toTenantPolicy);
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) return;
+      left -= rows.length;
+      after = { updatedAt: last.updated_at, tenantId: last.tenant_id };
+    }
+  }
+
+
 }
+
+/** A row of {@link TenantPolicyReader.readMany}: which lookup found it ('s' slug, 'h' hostname), and its value. */
+type FoundRow = TenantPolicyRow & { via: 's' | 'h'; key: string };
+type RecentRow = TenantPolicyRow & { updated_at: Date };
 
 function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
   const origins: OriginRule[] = row.origins.map((o) => ({ id: o.id, kind: o.kind, value: o.value }));

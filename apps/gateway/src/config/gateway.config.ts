@@ -12,6 +12,7 @@ const gatewayEnv = z.object({
   DATABASE_POOL_SIZE: envSchemas.positiveInt(10, 1000),
   TRUST_PROXY: envSchemas.trustProxy,
   POLICY_CACHE_MAX_TENANTS: envSchemas.positiveInt(10_000, 10_000_000),
+  POLICY_CACHE_WARM_TENANTS: envSchemas.nonNegativeInt(10_000, 10_000_000),
   POLICY_CACHE_TTL_SECONDS: envSchemas.positiveInt(300, 86_400),
   UNKNOWN_TENANT_CACHE_TTL_SECONDS: envSchemas.positiveInt(5, 3600),
   UPSTREAM_TIMEOUT_SECONDS: envSchemas.positiveInt(30, 3600),

@@ -51,10 +51,35 @@ import { PolicyChangeListener } from './policy-change.listener.js';
   exports: [GatewayPolicySource, PolicyCache, PolicyChangeListener],
 })
 export class PoliciesModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(PolicyChangeListener) private readonly listener: PolicyChangeListener) {}
+  constructor(
+    @Inject(PolicyChangeListener) private readonly listener: PolicyChangeListener,
+    @Inject(PolicyCache) private readonly cache: PolicyCache,
+    @Inject(TenantPolicyReader) private readonly reader: TenantPolicyReader,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.listener.start();
+    await this.warmCache();
+  }
+
+  /**
+   * Before the gateway listens, the most recently updated tenants are read into the cache
+   * (after the listener started, so a change meanwhile is not missed): a cold gateway in front
+   * of many tenants would otherwise answer its first seconds from PostgreSQL, one miss at a
+   * time (issue 13). A database that cannot be read now only means a cold start.
+   */
+  private async warmCache(): Promise<void> {
+    const count = Math.min(this.config.POLICY_CACHE_WARM_TENANTS, this.config.POLICY_CACHE_MAX_TENANTS);
+    if (count === 0) return;
+    const started = performance.now();
+    try {
+      const stored = await this.cache.warm(this.reader.recent(count));
+      this.logger.info({ tenants: stored, ms: Math.round(performance.now() - started) }, 'policy cache warmed');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'policy cache not warmed: tenants are read as they are asked for');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

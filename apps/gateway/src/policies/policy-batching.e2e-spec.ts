@@ -1,6 +1,7 @@
 import { PrismaService } from '#database';
 import { TenantPolicyReader, type TenantLookup, type TenantPolicy } from '#policy-store';
 import { startQueryCountingProxy, type QueryCountingProxy } from '../../../../bench/lib/query-counter.js';
+import { GatewayHarness } from '../../../../test/support/gateway-harness.js';
 import { testLogger } from '../../../../test/support/silent-logger.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { TenantSeed } from '../../../../test/support/tenant-seed.js';
@@ -130,6 +131,26 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
       expect(after?.policy.exactOrigin('https://new.shop-20.test')).toBeDefined();
     } finally {
       await listener.stop();
+    }
+  });
+
+  it('starts with the most recently updated tenants cached, before it takes traffic', async () => {
+    // shop-0 … shop-39 were created in that order: the ten most recent are shop-30 … shop-39.
+    const gateway = await GatewayHarness.start(db.url, { POLICY_CACHE_WARM_TENANTS: '10' });
+    try {
+      const misses = async () => Number(/corsmesh_policy_cache_misses_total (\d+)/.exec((await gateway.request({ url: '/metrics' })).body)![1]);
+      // The first request also looks its Host (`localhost`, no tenant's) up once: counted before.
+      const before = await misses();
+      for (let i = 30; i < TENANTS; i++) {
+        const response = await gateway.request({ url: `/t/shop-${i}/echo`, headers: { origin: `https://app.shop-${i}.test` } });
+        expect(response.headers['access-control-allow-origin']).toBe(`https://app.shop-${i}.test`);
+      }
+      expect(await misses()).toBe(before);
+
+      await gateway.request({ url: '/t/shop-29/echo' });
+      expect(await misses()).toBe(before + 1);
+    } finally {
+      await gateway.close();
     }
   });
 });

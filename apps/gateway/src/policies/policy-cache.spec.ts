@@ -180,4 +180,37 @@ describe(PolicyCache.name, () => {
       expect(store.reads).toBe(4);
     });
   });
+
+  describe('warm', () => {
+    async function* pages(...contents: (readonly TenantPolicy[] | (() => void))[]) {
+      for (const content of contents) {
+        if (typeof content === 'function') content();
+        else yield content;
+      }
+    }
+
+    it('stores the pages by slug, up to the cache size, and they are served without a read', async () => {
+      const cache = cacheOver(store, { maxTenants: 3 });
+
+      const stored = await cache.warm(pages([tenant('a'), tenant('b')], [tenant('c'), tenant('d')]));
+
+      expect(stored).toBe(3);
+      expect(cache.get({ slug: 'b' })).toMatchObject({ slug: 'b' });
+      expect(cache.get({ slug: 'd' })).toBeInstanceOf(Promise);
+      expect(store.reads).toBe(1);
+    });
+
+    it('drops a page that was being read when a change notice arrived', async () => {
+      const cache = cacheOver(store);
+
+      // The notice arrives while the second page is read (between the pages' yields).
+      const notice = () => cache.invalidate({ tenantId: 'id-b', slugs: ['b'], hostnames: [] });
+      const stored = await cache.warm(pages([tenant('a')], notice, [tenant('b')], [tenant('c')]));
+
+      expect(stored).toBe(2);
+      expect(cache.get({ slug: 'a' })).toMatchObject({ slug: 'a' });
+      expect(cache.get({ slug: 'b' })).toBeInstanceOf(Promise);
+      expect(cache.get({ slug: 'c' })).toMatchObject({ slug: 'c' });
+    });
+  });
 });

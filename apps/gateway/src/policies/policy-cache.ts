@@ -55,6 +55,11 @@ export function unknownEntryBytes(key: string): number {
   return 2 * key.length + 96;
 }
 
+function cachedTenantOf(tenant: TenantPolicy): CachedTenant {
+  const { tenantId, slug, upstreamUrl } = tenant;
+  return { tenantId, slug, policy: compilePolicy(tenant.policy), tenant: { tenantId, slug, upstreamUrl } };
+}
+
 function keyOf(lookup: TenantLookup): string {
   return 'slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`;
 }
@@ -180,10 +185,30 @@ export class PolicyCache {
       if (epoch === this.epoch) this.unknown.set(key, true);
       return null;
     }
-    const { tenantId, slug, upstreamUrl } = tenant;
-    const value: CachedTenant = { tenantId, slug, policy: compilePolicy(tenant.policy), tenant: { tenantId, slug, upstreamUrl } };
+    const value = cachedTenantOf(tenant);
     if (epoch === this.epoch) this.store(key, value);
     return value;
+  }
+
+  /**
+   * Fills the cache by slug from pages of tenants (start-up, before traffic), until the pages
+   * end or the cache is full. A page read while a change notice arrived is dropped, as a load
+   * would be. Answers how many tenants were stored.
+   */
+  async warm(pages: AsyncIterable<readonly TenantPolicy[]>): Promise<number> {
+    let stored = 0;
+    let epoch = this.epoch;
+    for await (const page of pages) {
+      if (epoch === this.epoch) {
+        for (const tenant of page) {
+          if (this.tenants.size >= this.options.maxTenants) return stored;
+          this.store(keyOf({ slug: tenant.slug }), cachedTenantOf(tenant));
+          stored++;
+        }
+      }
+      epoch = this.epoch;
+    }
+    return stored;
   }
 
   private store(key: string, value: CachedTenant): void {
