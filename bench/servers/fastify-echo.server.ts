@@ -17,7 +17,7 @@ type EchoModule = typeof import('../../apps/gateway/src/echo/echo.js');
 type TenantPathModule = typeof import('../../apps/gateway/src/proxy/tenant-path.js');
 
 const { echo } = await importBuilt<EchoModule>('apps/gateway/src/echo/echo.ts');
-const { tenantPathOf } = await importBuilt<TenantPathModule>('apps/gateway/src/proxy/tenant-path.ts');
+const { tenantRequestOf } = await importBuilt<TenantPathModule>('apps/gateway/src/proxy/tenant-path.ts');
 
 const mode = process.env.BENCH_SERVER_MODE ?? 'bare';
 
@@ -29,7 +29,7 @@ if (mode === 'static') {
 
 app.all<{ Params: { slug: string } }>('/t/:slug/*', (request, reply) => {
   const slug = request.params.slug;
-  const pathname = tenantPathOf(request.url, slug).split('?')[0]!;
+  const pathname = tenantRequestOf(request.url, slug).path.split('?')[0]!;
   if (pathname === '/echo') return reply.send(echo(request, slug, pathname));
   return reply.code(404).send();
 });
