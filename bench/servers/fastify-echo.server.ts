@@ -4,7 +4,7 @@
 // Runs in a process of its own, like the gateway.
 //
 // The handler does exactly the work of the gateway's tenant route after its CORS hook: the
-// same `tenantRequestOf` and `echo` functions, imported from the build. An echo of its own (it
+// same `tenantPathOf` and `echo` functions, imported from the build. An echo of its own (it
 // was `Object.fromEntries(Object.entries(headers).filter(...))`) cost the peers more per
 // request than the gateway's `for…in` copy, and hid part of the gap (issue 13).
 import cors from '@fastify/cors';
