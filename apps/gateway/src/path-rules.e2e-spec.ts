@@ -48,7 +48,7 @@ describe('Gateway path rules', () => {
       policy: { pathRules: [{ path: '/webhooks/**', disabled: true }] },
     });
     await seed.tenant('legacy', { origins, policy: { preflightStatus: 200, timingAllowOrigin: true } });
-    gateway = await GatewayHarness.start(db.url);
+    gateway = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1' });
   });
   afterAll(async () => {
     await gateway.close();

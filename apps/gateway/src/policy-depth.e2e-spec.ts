@@ -36,7 +36,7 @@ describe('Gateway policy depth', () => {
       origins,
       upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
     });
-    gateway = await GatewayHarness.start(db.url);
+    gateway = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1' });
   });
   afterAll(async () => {
     await gateway.close();

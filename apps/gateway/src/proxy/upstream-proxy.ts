@@ -183,12 +183,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * kept a client's `Connection: close` connection open).
  */
 function withPolicyCorsHeaders(headers: IncomingHttpHeaders, request: FastifyRequest): IncomingHttpHeaders {
-  // On a path where a path rule disables CORS, the upstream's own CORS headers stand.
-  if (request.cors?.decision.kind === 'disabled') return headers;
   const rewritten: IncomingHttpHeaders = {};
+  // On a path where a path rule disables CORS, the upstream's own CORS headers stand.
+  const ownCors = request.cors?.decision.kind === 'disabled';
   const named = typeof headers.connection === 'string' ? headers.connection.toLowerCase().split(',').map((name) => name.trim()) : [];
   for (const name in headers) {
-    if (!name.startsWith('access-control-') && !HOP_BY_HOP.has(name) && !named.includes(name)) rewritten[name] = headers[name];
+    if ((ownCors || !name.startsWith('access-control-')) && !HOP_BY_HOP.has(name) && !named.includes(name)) rewritten[name] = headers[name];
   }
   const ours = request.cors?.decision.vary;
   if (ours) rewritten.vary = mergeVary(headers.vary, ours);
