@@ -4,7 +4,7 @@ import { credentialsConflict, type OriginRuleInput, parseOriginRule } from '#dyn
 import { DomainError, type InvalidField } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
-import type { PolicyRecord } from '../policies/policy.schema.js';
+import { usesOwnOriginsWithCredentials } from '../policies/policy.schema.js';
 import type { TenantRef } from '../tenants/tenant.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { MAX_ORIGINS, MAX_REGEX_RULES, type OriginRuleView } from './origin.schema.js';
@@ -40,7 +40,7 @@ export class OriginsService {
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
-      const conflict = credentialsWithOwnOrigins(policy) ? withCredentials(rule) : undefined;
+      const conflict = usesOwnOriginsWithCredentials(policy) ? withCredentials(rule) : undefined;
       if (conflict !== undefined)
         throw DomainError.validation([{ field: rule.kind === 'regex' ? 'pattern' : 'origin', reason: conflict }]);
       if ((await this.origins.count(tenant, tx)) >= MAX_ORIGINS) {
@@ -75,7 +75,7 @@ export class OriginsService {
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
-      if (credentialsWithOwnOrigins(policy)) {
+      if (usesOwnOriginsWithCredentials(policy)) {
         const conflicts = rules.flatMap((rule, index) => {
           const reason = withCredentials(rule);
           return reason === undefined ? [] : [{ field: `origins[${index}]`, reason }];
@@ -104,17 +104,6 @@ function withCredentials(rule: NewOriginRule): string | undefined {
   if (rule.kind === 'any') return ANY_WITH_CREDENTIALS;
   const conflict = credentialsConflict(rule);
   return conflict === undefined ? undefined : `${conflict}; or turn credentials off first: ${rule.value}`;
-}
-
-/**
- * Whether the tenant's origins are ever used with credentials: by the policy, or by a path
- * rule that keeps the tenant's origins and allows credentials itself.
- */
-function credentialsWithOwnOrigins(policy: PolicyRecord): boolean {
-  return (
-    policy.allowCredentials ||
-    policy.pathRules.some((rule) => rule.origins === undefined && rule.allowCredentials === true)
-  );
 }
 
 /** Parses every rule, reporting each invalid one and each repeat (after normalisation) by index. */

@@ -109,6 +109,39 @@ describe('policy path rules and preflight options', () => {
     expect(response.json().invalidFields).toEqual([{ field: 'origin', reason: expect.stringContaining('allowCredentials') }]);
   });
 
+  it('refuses a credentialed rule that inherits the tenant’s null origin or a regex beyond one registrable domain', async () => {
+    await addOrigins(api, slug, 'null');
+    await api.request({
+      method: 'POST',
+      url: `/api/v1/tenants/${slug}/origins`,
+      body: { pattern: '^https://[a-z]+\\.[a-z]+$', type: 'regex' },
+    });
+
+    const response = await put({ pathRules: [{ path: '/a', allowCredentials: true }] });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().invalidFields).toEqual([
+      { field: 'pathRules[0].allowCredentials', reason: expect.stringContaining("the policy's origin null") },
+      { field: 'pathRules[0].allowCredentials', reason: expect.stringContaining("the policy's origin ^https://[a-z]+\\.[a-z]+$") },
+    ]);
+  });
+
+  it('refuses origin null and broad regexes on the tenant while a path rule that keeps its origins allows credentials', async () => {
+    await put({ pathRules: [{ path: '/a', allowCredentials: true }] });
+    const add = (body: object) => api.request({ method: 'POST', url: `/api/v1/tenants/${slug}/origins`, body });
+
+    const nullOrigin = await add({ origin: 'null' });
+    const broad = await add({ pattern: '^https://[a-z]+\\.[a-z]+$', type: 'regex' });
+    const bulk = await api.request({ method: 'PUT', url: `/api/v1/tenants/${slug}/origins`, body: { origins: [{ origin: 'https://ok.example.com' }, { origin: 'null' }] } });
+
+    expect(nullOrigin.statusCode).toBe(400);
+    expect(nullOrigin.json().invalidFields).toEqual([{ field: 'origin', reason: expect.stringContaining('credentials') }]);
+    expect(broad.statusCode).toBe(400);
+    expect(broad.json().invalidFields).toEqual([{ field: 'pattern', reason: expect.stringContaining('credentials') }]);
+    expect(bulk.statusCode).toBe(400);
+    expect(bulk.json().invalidFields).toEqual([{ field: 'origins[1]', reason: expect.stringContaining('credentials') }]);
+  });
+
   describe('preflightStatus, timingAllowOrigin and warnings', () => {
     it('defaults to 204, no Timing-Allow-Origin and no warnings', async () => {
       expect((await api.request({ method: 'GET', url: url() })).json()).toMatchObject({

@@ -13,6 +13,7 @@ import {
   type PolicyView,
   type ReplaceFields,
   toPolicyView,
+  usesOwnOriginsWithCredentials,
 } from './policy.schema.js';
 
 /** A policy change: every field (`PUT`) or some (`PATCH`). */
@@ -50,7 +51,7 @@ export class PoliciesService {
         );
       }
       const fields = merge(before, change);
-      const origins = usesCredentials(fields) ? await this.policies.credentialSensitiveOrigins(tenant, tx) : [];
+      const origins = usesOwnOriginsWithCredentials(fields) ? await this.policies.credentialSensitiveOrigins(tenant, tx) : [];
       assertValid(fields, origins);
       const after = await this.policies.update(tenant, fields, tx);
       await this.audit.record(tenant, { actor, action: 'policy.updated', before, after }, tx);
@@ -66,11 +67,6 @@ function merge(current: PolicyRecord, change: PolicyChange): PolicyFields {
   const fields: Record<string, unknown> = { ...stored };
   for (const [key, value] of Object.entries(patch)) if (value !== undefined) fields[key] = value;
   return fields as PolicyFields;
-}
-
-/** Whether the tenant's own origins are ever used with credentials: by the policy or a path rule. */
-function usesCredentials(fields: PolicyFields): boolean {
-  return fields.allowCredentials || fields.pathRules.some((rule) => rule.origins === undefined && rule.allowCredentials === true);
 }
 
 /** Rules between fields, by the same engine the gateway compiles with. */

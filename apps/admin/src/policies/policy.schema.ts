@@ -181,6 +181,18 @@ export type PolicyView = z.infer<typeof policyView>;
 /** A tenant's policy as stored: path rules with parsed origins, no warnings. */
 export type PolicyRecord = PolicyFields & { readonly version: number; readonly updatedAt: string };
 
+/**
+ * Whether the tenant's own origins are ever used with credentials: by the policy, or by a path
+ * rule that keeps the tenant's origins and allows credentials itself. Origin rules that
+ * credentials rule out (`*`, `null`, broad regexes) are then refused.
+ */
+export function usesOwnOriginsWithCredentials(fields: Pick<PolicyFields, 'allowCredentials' | 'pathRules'>): boolean {
+  return (
+    fields.allowCredentials ||
+    fields.pathRules.some((rule) => rule.origins === undefined && rule.allowCredentials === true)
+  );
+}
+
 /** The API's view of a stored policy, with its warnings. */
 export function toPolicyView(record: PolicyRecord): PolicyView {
   return { ...record, pathRules: record.pathRules.map(toPathRuleView), warnings: policyWarnings(record) };

@@ -1,31 +1,16 @@
-import fc from "fast-check";
-import {
-  policy,
-  request,
-  rule,
-  tokenList,
-} from "../../../../test/arbitraries/cors.arbitraries.js";
-import { compilePolicy } from "./compile-policy.js";
-import { decide } from "./decide.js";
-import { parsePathPattern } from "./path-pattern.js";
-import { matchPathRule } from "./path-rules.js";
-import type { PathRule } from "./policy.js";
+import fc from 'fast-check';
+import { policy, request, rule, tokenList } from '../../../../test/arbitraries/cors.arbitraries.js';
+import { compilePolicy } from './compile-policy.js';
+import { decide } from './decide.js';
+import { parsePathPattern } from './path-pattern.js';
+import { matchPathRule } from './path-rules.js';
+import type { PathRule } from './policy.js';
 
-const segment = fc
-  .stringMatching(/^[a-z0-9][a-z0-9._~-]{0,8}$/)
-  .filter((s) => s !== "." && s !== "..");
-const plainPath = fc
-  .array(segment, { maxLength: 5 })
-  .map((segments) => `/${segments.join("/")}`);
+const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._~-]{0,8}$/).filter((s) => s !== '.' && s !== '..');
+const plainPath = fc.array(segment, { maxLength: 5 }).map((segments) => `/${segments.join('/')}`);
 const pathPattern = fc
-  .tuple(
-    fc.array(fc.oneof(segment, fc.constant("*")), { maxLength: 4 }),
-    fc.boolean(),
-  )
-  .map(
-    ([segments, rest]) =>
-      `/${[...segments, ...(rest ? ["**"] : [])].join("/")}`,
-  );
+  .tuple(fc.array(fc.oneof(segment, fc.constant('*')), { maxLength: 4 }), fc.boolean())
+  .map(([segments, rest]) => `/${[...segments, ...(rest ? ['**'] : [])].join('/')}`);
 const pathRule: fc.Arbitrary<PathRule> = fc.record(
   {
     path: pathPattern,
@@ -37,32 +22,27 @@ const pathRule: fc.Arbitrary<PathRule> = fc.record(
     maxAge: fc.integer({ min: 0, max: 86_400 }),
     disabled: fc.boolean(),
   },
-  { requiredKeys: ["path"] },
+  { requiredKeys: ['path'] },
 );
 
 /** Spellings of the same path a client may send: encoded, with dot segments, `//`, `\`. */
 function respell(path: string, noise: readonly number[]): string {
-  const segments = path.split("/").slice(1);
-  let out = "";
+  const segments = path.split('/').slice(1);
+  let out = '';
   segments.forEach((seg, index) => {
     const kind = noise[index % noise.length] ?? 0;
-    const encoded = [...seg]
-      .map((c, i) =>
-        kind & 1 && i % 2 === 0 ? `%${c.charCodeAt(0).toString(16)}` : c,
-      )
-      .join("");
-    const separator = kind & 2 ? "//" : kind & 4 ? "\\" : "/";
-    const detour =
-      kind & 8 ? `/decoy/%2e%2E${separator}` : kind & 16 ? "/./" : separator;
+    const encoded = [...seg].map((c, i) => (kind & 1 && i % 2 === 0 ? `%${c.charCodeAt(0).toString(16)}` : c)).join('');
+    const separator = kind & 2 ? '//' : kind & 4 ? '\\' : '/';
+    const detour = kind & 8 ? `/decoy/%2e%2E${separator}` : kind & 16 ? '/./' : separator;
     out += `${detour}${encoded}`;
   });
-  const tail = noise.length > 0 && (noise[0]! & 32) !== 0 ? "/" : "";
-  return `${out === "" ? "/" : out}${tail}?q=/../x`;
+  const tail = noise.length > 0 && (noise[0]! & 32) !== 0 ? '/' : '';
+  return `${out === '' ? '/' : out}${tail}?q=/../x`;
 }
 
-describe("path rules", () => {
-  describe("properties", () => {
-    it("never change what another tenant’s policy decides", () => {
+describe('path rules', () => {
+  describe('properties', () => {
+    it('never change what another tenant’s policy decides', () => {
       fc.assert(
         fc.property(
           policy,
@@ -83,39 +63,27 @@ describe("path rules", () => {
       );
     });
 
-    it("accept ** only as the last segment", () => {
+    it('accept ** only as the last segment', () => {
       fc.assert(
-        fc.property(
-          fc.array(fc.oneof(segment, fc.constant("*")), { maxLength: 4 }),
-          fc.nat(5),
-          (segments, at) => {
-            const position = Math.min(at, segments.length);
-            const withRest = [
-              ...segments.slice(0, position),
-              "**",
-              ...segments.slice(position),
-            ];
-            const parsed = parsePathPattern(`/${withRest.join("/")}`);
-            expect(parsed.ok).toBe(position === segments.length);
-          },
-        ),
+        fc.property(fc.array(fc.oneof(segment, fc.constant('*')), { maxLength: 4 }), fc.nat(5), (segments, at) => {
+          const position = Math.min(at, segments.length);
+          const withRest = [...segments.slice(0, position), '**', ...segments.slice(position)];
+          const parsed = parsePathPattern(`/${withRest.join('/')}`);
+          expect(parsed.ok).toBe(position === segments.length);
+        }),
       );
     });
 
-    it("meet the same rule whatever spelling of the path is sent", () => {
+    it('meet the same rule whatever spelling of the path is sent', () => {
       fc.assert(
         fc.property(
           fc.array(pathRule, { minLength: 1, maxLength: 6 }),
           plainPath,
           fc.array(fc.nat(63), { minLength: 1, maxLength: 4 }),
           (rules, path, noise) => {
-            const compiled =
-              compilePolicy({ ...policyWithoutRules, pathRules: rules })
-                .pathRules ?? [];
+            const compiled = compilePolicy({ ...policyWithoutRules, pathRules: rules }).pathRules ?? [];
             const spelled = respell(path, noise);
-            expect(matchPathRule(compiled, spelled, 0)?.index).toBe(
-              matchPathRule(compiled, path, 0)?.index,
-            );
+            expect(matchPathRule(compiled, spelled, 0)?.index).toBe(matchPathRule(compiled, path, 0)?.index);
             // Under a prefix, as the gateway matches `/t/<slug>/…`.
             expect(matchPathRule(compiled, `/t/acme${spelled}`, 7)?.index).toBe(
               matchPathRule(compiled, path, 0)?.index,
@@ -125,22 +93,16 @@ describe("path rules", () => {
       );
     });
 
-    it("never let a path outside a rule’s prefix reach it through dot segments", () => {
+    it('never let a path outside a rule’s prefix reach it through dot segments', () => {
       fc.assert(
         fc.property(plainPath, plainPath, (outside, inside) => {
           const compiled = compilePolicy({
             ...policyWithoutRules,
-            pathRules: [{ path: "/admin/**", disabled: true }],
+            pathRules: [{ path: '/admin/**', disabled: true }],
           }).pathRules!;
-          const escaped = `/admin/..${outside.startsWith("/admin") ? "/x" : outside}`;
+          const escaped = `/admin/..${outside.startsWith('/admin') ? '/x' : outside}`;
           expect(matchPathRule(compiled, escaped, 0)).toBeUndefined();
-          expect(
-            matchPathRule(
-              compiled,
-              `/public/%2e%2e/admin${inside === "/" ? "" : inside}`,
-              0,
-            )?.index,
-          ).toBe(0);
+          expect(matchPathRule(compiled, `/public/%2e%2e/admin${inside === '/' ? '' : inside}`, 0)?.index).toBe(0);
         }),
       );
     });
@@ -149,11 +111,11 @@ describe("path rules", () => {
 
 const policyWithoutRules = {
   origins: [],
-  allowedMethods: ["GET"],
+  allowedMethods: ['GET'],
   allowedHeaders: [],
   exposedHeaders: [],
   allowCredentials: false,
   maxAge: 600,
   allowPrivateNetwork: false,
-  mode: "enforce" as const,
+  mode: 'enforce' as const,
 };

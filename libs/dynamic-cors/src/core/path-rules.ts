@@ -1,11 +1,7 @@
-import type { CompiledPolicy } from "./compile-policy.js";
-import {
-  matchesPath,
-  parsePathPattern,
-  type PathPattern,
-} from "./path-pattern.js";
-import type { CorsPolicy, PathRule } from "./policy.js";
-import { normalisedPathEnd, normaliseRequestPath } from "./request-path.js";
+import type { CompiledPolicy } from './compile-policy.js';
+import { matchesPath, parsePathPattern, type PathPattern } from './path-pattern.js';
+import type { CorsPolicy, PathRule } from './policy.js';
+import { normalisedPathEnd, normaliseRequestPath } from './request-path.js';
 
 /** Most path rules a policy may have. */
 export const MAX_PATH_RULES = 50;
@@ -23,10 +19,7 @@ export interface CompiledPathRule {
  * The policy a path rule makes effective: each field the rule sets replaces the policy's,
  * the rest (and `mode`, private network, preflight options) stays the policy's.
  */
-export function effectivePolicy(
-  policy: CorsPolicy,
-  rule: PathRule,
-): CorsPolicy {
+export function effectivePolicy(policy: CorsPolicy, rule: PathRule): CorsPolicy {
   return {
     ...policy,
     origins: rule.origins ?? policy.origins,
@@ -58,15 +51,9 @@ export function compilePathRules(
       warnings.push(`pathRules[${index}] ignored: path ${parsed.reason}`);
       return;
     }
-    const effective =
-      rule.disabled === true
-        ? undefined
-        : compile(effectivePolicy(policy, rule));
-    for (const warning of effective?.warnings ?? [])
-      warnings.push(`pathRules[${index}]: ${warning}`);
-    compiled.push(
-      Object.freeze({ index, pattern: parsed.pattern, policy: effective }),
-    );
+    const effective = rule.disabled === true ? undefined : compile(effectivePolicy(policy, rule));
+    for (const warning of effective?.warnings ?? []) warnings.push(`pathRules[${index}]: ${warning}`);
+    compiled.push(Object.freeze({ index, pattern: parsed.pattern, policy: effective }));
   });
   return compiled.length === 0 ? undefined : Object.freeze(compiled);
 }

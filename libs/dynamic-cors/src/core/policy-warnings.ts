@@ -1,4 +1,4 @@
-import type { CorsPolicy } from "./policy.js";
+import type { CorsPolicy } from './policy.js';
 
 /** Chromium's cap on `Access-Control-Max-Age`, in seconds (Firefox caps at a day). */
 export const CHROMIUM_MAX_AGE_CAP = 7200;
@@ -7,9 +7,7 @@ export const CHROMIUM_MAX_AGE_CAP = 7200;
  * Warnings about a valid policy that will not do all it says in browsers: a `maxAge` above
  * Chromium's cap (SPEC "Preflight answers": accepted, and the preflight still sends it).
  */
-export function policyWarnings(
-  policy: Pick<CorsPolicy, "maxAge" | "pathRules">,
-): string[] {
+export function policyWarnings(policy: Pick<CorsPolicy, 'maxAge' | 'pathRules'>): string[] {
   const warnings: string[] = [];
   const check = (field: string, maxAge: number | undefined): void => {
     if (maxAge !== undefined && maxAge > CHROMIUM_MAX_AGE_CAP) {
@@ -18,9 +16,7 @@ export function policyWarnings(
       );
     }
   };
-  check("maxAge", policy.maxAge);
-  policy.pathRules?.forEach((rule, index) =>
-    check(`pathRules[${index}].maxAge`, rule.maxAge),
-  );
+  check('maxAge', policy.maxAge);
+  policy.pathRules?.forEach((rule, index) => check(`pathRules[${index}].maxAge`, rule.maxAge));
   return warnings;
 }

@@ -1,7 +1,7 @@
-import { parsePathPattern } from "./path-pattern.js";
-import { effectivePolicy, MAX_PATH_RULES } from "./path-rules.js";
-import type { CorsPolicy, PathRule } from "./policy.js";
-import { validatePolicy, type PolicyInput } from "./validate-policy.js";
+import { parsePathPattern } from './path-pattern.js';
+import { effectivePolicy, MAX_PATH_RULES } from './path-rules.js';
+import type { CorsPolicy, PathRule } from './policy.js';
+import { validatePolicy, type PolicyInput } from './validate-policy.js';
 
 /** One problem found by {@link validatePathRules}, with its field path (`pathRules[1].origins[0]`). */
 export interface PathRuleIssue {
@@ -9,13 +9,7 @@ export interface PathRuleIssue {
   readonly reason: string;
 }
 
-const RULE_FIELDS = [
-  "allowedMethods",
-  "allowedHeaders",
-  "exposedHeaders",
-  "allowCredentials",
-  "maxAge",
-] as const;
+const RULE_FIELDS = ['allowedMethods', 'allowedHeaders', 'exposedHeaders', 'allowCredentials', 'maxAge'] as const;
 
 /**
  * Checks path rules against the policy they belong to, as {@link validatePolicy} checks the
@@ -25,14 +19,11 @@ const RULE_FIELDS = [
  *
  * @returns every problem found, empty when the rules are valid.
  */
-export function validatePathRules(
-  policy: CorsPolicy,
-  rules: readonly PathRule[],
-): readonly PathRuleIssue[] {
+export function validatePathRules(policy: CorsPolicy, rules: readonly PathRule[]): readonly PathRuleIssue[] {
   const issues: PathRuleIssue[] = [];
   if (rules.length > MAX_PATH_RULES) {
     issues.push({
-      field: "pathRules",
+      field: 'pathRules',
       reason: `must have at most ${MAX_PATH_RULES} entries`,
     });
   }
@@ -51,16 +42,15 @@ export function validatePathRules(
           reason: `is the same path as pathRules[${first}] (${pattern.pattern.path}): it would never match`,
         });
     }
-    if (rule.disabled !== undefined && typeof rule.disabled !== "boolean") {
+    if (rule.disabled !== undefined && typeof rule.disabled !== 'boolean') {
       issues.push({
         field: `${at}.disabled`,
-        reason: "disabled must be true or false",
+        reason: 'disabled must be true or false',
       });
     }
     const effective = effectivePolicy(policy, rule);
     const fields: { -readonly [K in keyof PolicyInput]: PolicyInput[K] } = {};
-    for (const field of RULE_FIELDS)
-      (fields as Record<string, unknown>)[field] = effective[field];
+    for (const field of RULE_FIELDS) (fields as Record<string, unknown>)[field] = effective[field];
     for (const issue of validatePolicy(fields)) {
       // A field the rule leaves unset is the policy's: reported there, unless this rule's own
       // credentials are what makes it invalid.
