@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { path } from '../api/api-client.js';
 import { useApi } from '../api/api-context.js';
 import { ApiError, indexIn, type InvalidField } from '../api/api-error.js';
@@ -23,16 +23,15 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
   const api = useApi();
   const resource = path('tenants', tenant.slug, 'policy');
   const { state, reload, set } = useAsync((signal) => api.get<Policy>(resource, { signal }), [api, resource]);
-  const [form, setForm] = useState<PolicyForm | null>(null);
+  // The administrator's edits, and the loaded policy they were made on: a freshly loaded policy
+  // (first load, "load the latest version", a save) replaces them. Derived in the render rather
+  // than copied in an effect, so a new version is never shown beside the old values for a frame.
+  const [draft, setDraft] = useState<{ readonly basedOn: Policy; readonly form: PolicyForm } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const policy = state.data;
-  // A freshly loaded policy resets the form (first load, or "load the latest version").
-  useEffect(() => {
-    if (state.status === 'ready') setForm(formOf(state.data));
-  }, [state]);
 
   if (state.status === 'error' && policy === undefined) {
     return (
@@ -43,10 +42,11 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
       </ErrorNotice>
     );
   }
-  if (policy === undefined || form === null) return <Loading label="Loading the policy…" />;
+  if (policy === undefined) return <Loading label="Loading the policy…" />;
+  const form = draft !== null && draft.basedOn === policy ? draft.form : formOf(policy);
 
   const update = (patch: Partial<PolicyForm>) => {
-    setForm({ ...form, ...patch });
+    setDraft({ basedOn: policy, form: { ...form, ...patch } });
     setSaved(null);
   };
   const changed = isChanged(form, policy);
@@ -271,7 +271,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
             class="button"
             disabled={busy || !changed}
             onClick={() => {
-              setForm(formOf(policy));
+              setDraft(null);
               setError(null);
             }}
           >
