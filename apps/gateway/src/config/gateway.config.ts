@@ -26,6 +26,7 @@ const gatewayEnv = z.object({
   UPSTREAM_MAX_CONNECTIONS: envSchemas.positiveInt(128, 100_000),
   REQUEST_TIMEOUT_SECONDS: envSchemas.positiveInt(60, 3600),
   HEADERS_TIMEOUT_SECONDS: envSchemas.positiveInt(10, 3600),
+  BODY_MIN_BYTES_PER_SECOND: envSchemas.nonNegativeInt(240, 1024 * 1024 * 1024),
   MAX_CONNECTIONS_PER_CLIENT: envSchemas.positiveInt(64, 100_000),
   GATEWAY_BODY_LIMIT_BYTES: envSchemas.positiveInt(10 * 1024 * 1024, 1024 * 1024 * 1024),
 });

@@ -17,14 +17,25 @@ export interface BodyBounds {
   readonly limitBytes: number;
   /** The whole body must have arrived this long after the request's headers, or it fails with 408. */
   readonly deadlineMs: number;
+  /**
+   * Slowest average rate accepted once `MIN_RATE_GRACE_MS` have passed (0: none); a slower
+   * body fails with 408 long before the deadline.
+   */
+  readonly minBytesPerSecond: number;
 }
 
+/** Time a body may take to get going before its rate counts (Kestrel's default grace, too). */
+export const MIN_RATE_GRACE_MS = 5000;
+const RATE_CHECK_INTERVAL_MS = 1000;
+
 /**
- * A request body streamed to an upstream with a size limit and a deadline (issue 19, item 4
- * and "the 10 MB body limit does not apply to proxied bodies"). Fastify's own `bodyLimit` only
- * covers the bodies it parses, and Node's `requestTimeout` is checked every 30 s only; a body
- * trickled at one byte every few seconds would otherwise hold an upstream connection for as
- * long as the client likes.
+ * A request body streamed to an upstream with a size limit, a deadline and a minimum rate
+ * (issue 19, item 4 and "the 10 MB body limit does not apply to proxied bodies"). Fastify's own
+ * `bodyLimit` only covers the bodies it parses, and Node's `requestTimeout` is checked every
+ * 30 s only; a body trickled at one byte every few seconds would otherwise hold an upstream
+ * connection until the deadline, and a few hundred such clients hold every connection. The
+ * rate is the average since the grace period began, as in Kestrel's `MinRequestBodyDataRate`,
+ * so a client that pauses briefly on a fast link is not cut off.
  */
 export function boundedBody(payload: Readable, bounds: BodyBounds): Transform {
   let received = 0;
@@ -39,14 +50,31 @@ export function boundedBody(payload: Readable, bounds: BodyBounds): Transform {
     },
     flush(callback) {
       clearTimeout(timer);
+      clearInterval(rateCheck);
       callback();
     },
   });
+
+  function watchRate(): NodeJS.Timeout {
+    const started = Date.now();
+    const check = setInterval(() => {
+      const counted = Date.now() - started - MIN_RATE_GRACE_MS;
+      if (counted > 0 && received < (bounds.minBytesPerSecond * counted) / 1000) {
+        bounded.destroy(new BodyRefusedError(408, `the request body arrived slower than ${bounds.minBytesPerSecond} bytes per second`));
+      }
+    }, RATE_CHECK_INTERVAL_MS);
+    check.unref();
+    return check;
+  }
   const timer = setTimeout(() => {
     bounded.destroy(new BodyRefusedError(408, `the request body did not arrive within ${bounds.deadlineMs / 1000} s`));
   }, bounds.deadlineMs);
   timer.unref();
-  bounded.on('close', () => clearTimeout(timer));
+  const rateCheck = bounds.minBytesPerSecond > 0 ? watchRate() : undefined;
+  bounded.on('close', () => {
+    clearTimeout(timer);
+    clearInterval(rateCheck);
+  });
   payload.on('error', (error) => bounded.destroy(error));
   payload.pipe(bounded);
   return bounded;

@@ -22,6 +22,7 @@ import { UpstreamProxy } from './upstream-proxy.js';
           maxConnectionsPerUpstream: config.UPSTREAM_MAX_CONNECTIONS,
           bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
           requestTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
+          bodyMinBytesPerSecond: config.BODY_MIN_BYTES_PER_SECOND,
         }),
     },
   ],

@@ -23,6 +23,8 @@ export interface UpstreamProxyOptions {
   readonly bodyLimitBytes: number;
   /** A proxied request body must have arrived this long after its headers (408 beyond). */
   readonly requestTimeoutMs: number;
+  /** Slowest average rate of a proxied request body after its grace period (408 below; 0: none). */
+  readonly bodyMinBytesPerSecond: number;
 }
 
 /** What a tenant request is forwarded with. */
@@ -56,7 +58,11 @@ export class UpstreamProxy {
 
   /** Registers the client and makes every request body a bounded pass-through stream (never parsed). */
   register(fastify: FastifyInstance): void {
-    const bounds = { limitBytes: this.options.bodyLimitBytes, deadlineMs: this.options.requestTimeoutMs };
+    const bounds = {
+      limitBytes: this.options.bodyLimitBytes,
+      deadlineMs: this.options.requestTimeoutMs,
+      minBytesPerSecond: this.options.bodyMinBytesPerSecond,
+    };
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', (request, payload, done) => {
       const declared = Number(request.headers['content-length'] ?? 0);

@@ -157,6 +157,61 @@ describe('the upstream proxy under hostile or mistaken use', () => {
     });
   });
 
+  describe('slow bodies (item 4)', () => {
+    /** Sends a body of `length` bytes one byte per `everyMs`, and resolves with the answer and when it came. */
+    const trickle = (gatewayPort: number, length: number, everyMs: number) =>
+      new Promise<{ response: string; afterMs: number }>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connect(gatewayPort, '127.0.0.1', () => {
+          socket.write(`POST /t/shop/body HTTP/1.1\r\nHost: gw.test\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`);
+        });
+        let sent = 0;
+        const dripping = setInterval(() => {
+          if (sent < length && !socket.destroyed) {
+            socket.write('x');
+            sent += 1;
+          }
+        }, everyMs);
+        let received = '';
+        socket.on('data', (data: Buffer) => (received += data.toString()));
+        socket.on('close', () => {
+          clearInterval(dripping);
+          resolve({ response: received, afterMs: Date.now() - started });
+        });
+        socket.on('error', reject);
+        setTimeout(() => socket.destroy(new Error('no answer within 20 s')), 20_000).unref();
+      });
+
+    it('answers 408 to a body arriving below the minimum rate, long before the request deadline', async () => {
+      const slow = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1', BODY_MIN_BYTES_PER_SECOND: '100' });
+      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const { response, afterMs } = await trickle(Number(new URL(await slow.app.getUrl()).port), 1000, 100);
+
+        expect(response).toMatch(/^HTTP\/1\.1 408 /);
+        expect(response).toMatch(/slower than 100 bytes per second/);
+        // The grace period is 5 s; the deadline (REQUEST_TIMEOUT_SECONDS) 60 s.
+        expect(afterMs).toBeGreaterThanOrEqual(5000);
+        expect(afterMs).toBeLessThan(15_000);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it('passes a slow body that keeps above the minimum rate', async () => {
+      const slow = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1', BODY_MIN_BYTES_PER_SECOND: '5' });
+      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const { response } = await trickle(Number(new URL(await slow.app.getUrl()).port), 70, 100);
+
+        expect(response).toMatch(/^HTTP\/1\.1 200 /);
+        expect(response).toContain(JSON.stringify({ length: 70 }));
+      } finally {
+        await slow.close();
+      }
+    });
+  });
+
   describe('capacity (item 4)', () => {
     it('answers 503 with Retry-After at once when the upstream has no connection left', async () => {
       const holding = [1, 2].map(() => raw('GET /t/shop/hold HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n'));
