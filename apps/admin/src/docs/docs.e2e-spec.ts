@@ -69,6 +69,13 @@ describe(DocsController.name, () => {
         }
       }
     });
+
+    it('says which hosts a tenant write refuses, and how the operator allows them', () => {
+      const create = document.components.schemas.CreateTenant as { properties: Record<string, { description?: string }> };
+
+      expect(create.properties.hostnames?.description).toMatch(/IP literals.*localhost.*UPSTREAM_ALLOWED_HOSTS/);
+      expect(create.properties.upstreamUrl?.description).toMatch(/loopback.*169\.254\.169\.254.*UPSTREAM_ALLOWED_HOSTS/);
+    });
   });
 
   describe('page', () => {

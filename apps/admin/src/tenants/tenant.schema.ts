@@ -40,7 +40,13 @@ const hostnamesSchema = z
       if (first !== index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats hostnames[${first}]` });
     });
   })
-  .meta({ example: ['api.acme.example'] });
+  .meta({
+    example: ['api.acme.example'],
+    description:
+      'DNS names the gateway serves this tenant at (no scheme, no port; each at most once, across all tenants). ' +
+      'Refused with 400: IP literals and `localhost` names, which would capture every `/t/` request on that address, ' +
+      'unless the operator lists them in UPSTREAM_ALLOWED_HOSTS.',
+  });
 
 /** An absolute http(s) URL without credentials (they would end up in listings and the audit log). */
 const upstreamUrlSchema = z
@@ -56,7 +62,13 @@ const upstreamUrlSchema = z
     else if (url.username !== '' || url.password !== '')
       ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
   })
-  .meta({ example: 'https://backend.acme.example' });
+  .meta({
+    example: 'https://backend.acme.example',
+    description:
+      'Where the gateway proxies this tenant’s requests (absolute http or https URL, no credentials; its path is a base the request path stays under). ' +
+      'Refused with 400: loopback, link-local, cloud metadata (169.254.169.254) and `localhost` addresses, ' +
+      'unless the operator lists them in UPSTREAM_ALLOWED_HOSTS. `null`: no upstream (the built-in echo).',
+  });
 
 /** `POST /tenants`. */
 export const createTenantSchema = z
