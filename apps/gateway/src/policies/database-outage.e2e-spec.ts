@@ -62,7 +62,7 @@ describe('gateway while its database is down', () => {
 
     database = await start();
 
-    // Ready again only once the listener is back, which flushed the cache on reconnecting.
+    // Ready again only once the listener is back, which revalidated the cache on reconnecting.
     await within(10_000, async () => (await gateway.request({ method: 'GET', url: '/health/ready' })).statusCode === 200);
     const received = async () => {
       const metrics = (await gateway.request({ method: 'GET', url: '/metrics' })).body;

@@ -39,7 +39,7 @@ import { PolicyChangeListener } from './policy-change.listener.js';
             metrics.invalidationReceived();
             cache.invalidate(event);
           },
-          onResync: () => cache.flush(),
+          onResync: () => cache.revalidateAll(),
           heartbeatIntervalMs: config.LISTENER_HEARTBEAT_INTERVAL_MS,
           heartbeatTimeoutMs: config.LISTENER_HEARTBEAT_TIMEOUT_MS,
           connectTimeoutMs: config.DATABASE_POOL_TIMEOUT_MS,

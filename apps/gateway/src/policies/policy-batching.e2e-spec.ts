@@ -111,7 +111,7 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
         cache.invalidate(event);
         noticed();
       },
-      onResync: () => cache.flush(),
+      onResync: () => cache.revalidateAll(),
       heartbeatIntervalMs: 5000,
       heartbeatTimeoutMs: 3000,
       connectTimeoutMs: 5000,

@@ -167,17 +167,97 @@ describe(PolicyCache.name, () => {
     });
   });
 
-  describe('flush', () => {
-    it('evicts everything, known and unknown', async () => {
+  describe('loads in flight during a change notice', () => {
+    it('keeps a load of another tenant, even after many notices', async () => {
+      store.tenants.set('other', tenant('other'));
+      const cache = cacheOver(store);
+      store.hold();
+      const loading = cache.get({ slug: 'acme' });
+      for (let i = 0; i < 100; i++) cache.invalidate({ tenantId: 'id-other', slugs: ['other'], hostnames: [] });
+      store.release();
+      await loading;
+
+      expect(cache.get({ slug: 'acme' })).not.toBeInstanceOf(Promise);
+      expect(store.reads).toBe(1);
+    });
+
+    it('drops a load whose key a notice named, before the tenant is known', async () => {
+      const cache = cacheOver(store);
+      store.hold();
+      const loading = cache.get({ slug: 'newcomer' });
+      cache.invalidate({ tenantId: 'id-newcomer', slugs: ['newcomer'], hostnames: [] });
+      store.tenants.set('newcomer', tenant('newcomer'));
+      store.release();
+
+      expect(await loading).toBeNull();
+      expect((await cache.get({ slug: 'newcomer' }))?.slug).toBe('newcomer');
+    });
+
+    it('drops every load when more notices arrived meanwhile than it remembers', async () => {
+      const cache = cacheOver(store);
+      store.hold();
+      const loading = cache.get({ slug: 'acme' });
+      for (let i = 0; i < 2000; i++) cache.invalidate({ tenantId: `id-${i}`, slugs: [], hostnames: [] });
+      store.release();
+      await loading;
+
+      await cache.get({ slug: 'acme' });
+      expect(store.reads).toBe(2);
+    });
+  });
+
+  describe('revalidateAll', () => {
+    it('reads every tenant again before serving it, and forgets unknown lookups', async () => {
       const cache = cacheOver(store);
       await cache.get({ slug: 'acme' });
       await cache.get({ slug: 'nobody' });
 
-      cache.flush();
-      await cache.get({ slug: 'acme' });
-      await cache.get({ slug: 'nobody' });
+      cache.revalidateAll();
+      store.tenants.set('acme', { ...tenant('acme'), upstreamUrl: 'https://changed.example' });
+      store.tenants.set('nobody', tenant('nobody'));
 
+      expect(cache.get({ slug: 'acme' })).toBeInstanceOf(Promise);
+      expect((await cache.get({ slug: 'acme' }))?.tenant.upstreamUrl).toBe('https://changed.example');
+      expect((await cache.get({ slug: 'nobody' }))?.slug).toBe('nobody');
       expect(store.reads).toBe(4);
+      // Read again once, then served from memory.
+      expect(cache.get({ slug: 'acme' })).not.toBeInstanceOf(Promise);
+    });
+
+    it('serves a tenant as it was when reading it again fails', async () => {
+      const cache = cacheOver(store);
+      await cache.get({ slug: 'acme' });
+
+      cache.revalidateAll();
+      store.failing = true;
+
+      expect((await cache.get({ slug: 'acme' }))?.slug).toBe('acme');
+      expect(store.reads).toBe(2);
+    });
+
+    it('does not serve a suspect that was deleted meanwhile', async () => {
+      const cache = cacheOver(store);
+      await cache.get({ slug: 'acme' });
+
+      cache.revalidateAll();
+      store.tenants.delete('acme');
+
+      expect(await cache.get({ slug: 'acme' })).toBeNull();
+      store.failing = true;
+      expect(await cache.get({ slug: 'acme' })).toBeNull();
+    });
+
+    it('does not keep a load that was in flight when it was called', async () => {
+      const cache = cacheOver(store);
+      store.hold();
+      const before = cache.get({ slug: 'acme' });
+      cache.revalidateAll();
+      store.release();
+      await before;
+
+      await cache.get({ slug: 'acme' });
+
+      expect(store.reads).toBe(2);
     });
   });
 

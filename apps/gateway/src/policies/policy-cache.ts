@@ -42,7 +42,23 @@ export interface PolicyCacheEvents {
 interface Entry {
   readonly value: CachedTenant;
   loadedAt: number;
+  /** The resync it was loaded in; an entry of an earlier one is read again before it is served. */
+  readonly resync: number;
 }
+
+/** A change notice as the cache remembers it, to judge the loads that were in flight. */
+interface Invalidation {
+  readonly epoch: number;
+  readonly tenantId: string;
+  readonly keys: readonly string[];
+}
+
+/**
+ * Change notices remembered to judge loads in flight. A load older than all of them is not
+ * kept; with loads of a few milliseconds, and even 300 ms ones, a thousand is far more than
+ * arrive meanwhile.
+ */
+const REMEMBERED_INVALIDATIONS = 1024;
 
 const noEvents: PolicyCacheEvents = { hit() {}, miss() {}, evicted() {}, loaded() {} };
 
@@ -73,8 +89,14 @@ function keyOf(lookup: TenantLookup): string {
  *   database is down, the last known policy keeps being served, and an expired "no such
  *   tenant" answer is given again rather than failing.
  * - {@link invalidate} evicts by tenant id, slug and hostname (from the database's change
- *   notices); a load that was in flight during an invalidation is not cached, since it may
- *   have read the data from before the change.
+ *   notices); a load that was in flight during an invalidation of the same tenant or name is
+ *   not cached, since it may have read the data from before the change. Loads of other
+ *   tenants are kept: discarding every load in flight on any notice meant that, with a slow
+ *   database and a busy administrator, no miss was ever cached.
+ * - {@link revalidateAll} (notices may have been missed) makes every entry a suspect: read
+ *   again before it is served, and served as it was only if that read fails, as a known tenant
+ *   is during an outage. Flushing instead turned every connection reset into a wave of misses
+ *   that failed with 503 when the next reset hit them (the reset storm of issue 17).
  */
 export class PolicyCache {
   private readonly tenants: LRUCache<string, Entry>;
@@ -87,8 +109,14 @@ export class PolicyCache {
    */
   private readonly keysByTenant = new Map<string, string | Set<string>>();
   private readonly events: PolicyCacheEvents;
-  /** Bumped by every invalidation; a load started in an older epoch is not cached. */
+  /** Bumped by every invalidation and resync; a load remembers the epoch it started in. */
   private epoch = 0;
+  /** Loads started before this epoch are never kept (the last resync). */
+  private barrier = 0;
+  /** The latest invalidations, oldest first (at most {@link REMEMBERED_INVALIDATIONS}). */
+  private readonly invalidations: Invalidation[] = [];
+  /** Bumped by {@link revalidateAll}; entries of an older resync are suspects. */
+  private resync = 0;
 
   constructor(private readonly options: PolicyCacheOptions) {
     this.events = options.events ?? noEvents;
@@ -111,7 +139,7 @@ export class PolicyCache {
   peek(lookup: TenantLookup): CachedTenant | null | undefined {
     const key = keyOf(lookup);
     const entry = this.tenants.get(key);
-    if (entry) {
+    if (entry !== undefined && entry.resync === this.resync) {
       this.events.hit();
       if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(key, lookup, entry);
       return entry.value;
@@ -133,10 +161,13 @@ export class PolicyCache {
     this.events.miss();
     const load = this.load(key, lookup)
       .catch((error: unknown) => {
-        // The source is down: a lookup that found nothing before its TTL ran out still finds
-        // nothing (as a known tenant keeps its last policy). Without this, a request by path
-        // (`/t/<slug>`) would fail as soon as its Host's "no such tenant" entry expired, even
-        // with the slug's policy in the cache. Remembered for another TTL before retrying.
+        // The source is down: a suspect keeps the policy it had, as a known tenant does.
+        const suspect = this.tenants.get(key);
+        if (suspect !== undefined) return suspect.value;
+        // A lookup that found nothing before its TTL ran out still finds nothing. Without
+        // this, a request by path (`/t/<slug>`) would fail as soon as its Host's "no such
+        // tenant" entry expired, even with the slug's policy in the cache. Remembered for
+        // another TTL before retrying.
         if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true }) !== true) throw error;
         this.unknown.set(key, true);
         return null;
@@ -151,16 +182,24 @@ export class PolicyCache {
   /** Applies a change notice: evicts the tenant under every key, and its names' unknown entries. */
   invalidate(event: PolicyChangedEvent): void {
     this.epoch++;
+    const named = [...event.slugs.map((slug) => `s:${slug}`), ...event.hostnames.map((hostname) => `h:${hostname}`)];
+    this.invalidations.push({ epoch: this.epoch, tenantId: event.tenantId, keys: named });
+    if (this.invalidations.length > REMEMBERED_INVALIDATIONS) this.invalidations.shift();
     const keys = this.keysByTenant.get(event.tenantId);
     for (const key of typeof keys === 'string' ? [keys] : [...(keys ?? [])]) this.tenants.delete(key);
     for (const slug of event.slugs) this.forget(`s:${slug}`);
     for (const hostname of event.hostnames) this.forget(`h:${hostname}`);
   }
 
-  /** Evicts everything (after a lost notification connection: notices may have been missed). */
-  flush(): void {
+  /**
+   * After a lost notification connection (notices may have been missed): no entry is served
+   * again before it is read again, unknown lookups are forgotten, loads in flight not kept.
+   */
+  revalidateAll(): void {
     this.epoch++;
-    this.tenants.clear();
+    this.barrier = this.epoch;
+    this.invalidations.length = 0;
+    this.resync++;
     this.unknown.clear();
     this.inFlight.clear();
   }
@@ -182,12 +221,25 @@ export class PolicyCache {
     this.events.loaded((performance.now() - started) / 1000);
     if (!tenant) {
       this.tenants.delete(key);
-      if (epoch === this.epoch) this.unknown.set(key, true);
+      if (this.stillCurrent(epoch, key, undefined)) this.unknown.set(key, true);
       return null;
     }
     const value = cachedTenantOf(tenant);
-    if (epoch === this.epoch) this.store(key, value);
+    if (this.stillCurrent(epoch, key, tenant.tenantId)) this.store(key, value);
     return value;
+  }
+
+  /** Whether a load started in `epoch` for `key` (found as `tenantId`) missed no change notice. */
+  private stillCurrent(epoch: number, key: string, tenantId: string | undefined): boolean {
+    if (epoch === this.epoch) return true;
+    if (epoch < this.barrier) return false;
+    const oldest = this.invalidations[0];
+    if (oldest === undefined || oldest.epoch > epoch + 1) return false;
+    for (let i = this.invalidations.length - 1; i >= 0 && this.invalidations[i]!.epoch > epoch; i--) {
+      const change = this.invalidations[i]!;
+      if (change.tenantId === tenantId || change.keys.includes(key)) return false;
+    }
+    return true;
   }
 
   /**
@@ -212,7 +264,7 @@ export class PolicyCache {
   }
 
   private store(key: string, value: CachedTenant): void {
-    this.tenants.set(key, { value, loadedAt: performance.now() });
+    this.tenants.set(key, { value, loadedAt: performance.now(), resync: this.resync });
     const keys = this.keysByTenant.get(value.tenantId);
     if (keys === undefined || keys === key) this.keysByTenant.set(value.tenantId, key);
     else if (typeof keys === 'string') this.keysByTenant.set(value.tenantId, new Set([keys, key]));

@@ -128,7 +128,7 @@ export class PolicyChangeListener {
     if (this.everConnected) {
       this.events.reconnected();
       this.options.logger.info(
-        `listening for policy changes again after ${Math.round(performance.now() - this.lostAt)} ms; cache flushed`,
+        `listening for policy changes again after ${Math.round(performance.now() - this.lostAt)} ms; every cached policy is read again before it is served`,
       );
     } else {
       this.options.logger.info('listening for policy changes');
@@ -148,7 +148,7 @@ export class PolicyChangeListener {
       this.options.onChange(JSON.parse(message.payload) as PolicyChangedEvent);
     } catch (error) {
       // A notice we cannot read may concern any tenant: drop everything rather than serve stale.
-      this.options.logger.error({ err: error, payload: message.payload }, 'unreadable policy change notice; flushing the cache');
+      this.options.logger.error({ err: error, payload: message.payload }, 'unreadable policy change notice; every cached policy is read again before it is served');
       this.options.onResync();
     }
   }
