@@ -36,7 +36,7 @@ export const HOT_TENANT = 0;
  *   with `content-type`.
  */
 export interface BenchPolicy {
-  readonly name: 'simple' | 'credentialed';
+  readonly name: 'simple' | 'credentialed' | 'path-rules';
   readonly slug: string;
   readonly allowedOrigin: string;
   readonly preflightMethod: string;
@@ -94,8 +94,22 @@ export const BENCH_POLICIES: readonly BenchPolicy[] = [
   },
 ];
 
+export const PATH_RULES_SLUG = 'bench-path-rules';
+/** Rules of the path-rules tenant, for paths the benchmark never requests. */
+export const PATH_RULES = Array.from({ length: 20 }, (_, index) => ({ path: `/admin/${index}/**`, allowedMethods: ['GET'] }));
+
+/**
+ * Issue 12's "no extra cost without path rules", measured from the other side: the simple
+ * policy (tenant 0's origins, methods and headers) plus {@link PATH_RULES}, none of which the
+ * request's path matches, so every request walks all twenty and falls through to the policy.
+ * That is the most path rules cost a request they do not apply to; a tenant without any skips
+ * the step altogether (its compiled `pathRules` is undefined). Compared with `simple` on our
+ * gateway in the same rounds; its static equivalent is simple's.
+ */
+export const PATH_RULES_BENCH_POLICY: BenchPolicy = { ...BENCH_POLICIES[0]!, name: 'path-rules', slug: PATH_RULES_SLUG };
+
 export function benchPolicy(name: string | undefined): BenchPolicy {
-  const policy = BENCH_POLICIES.find((candidate) => candidate.name === name);
+  const policy = [...BENCH_POLICIES, PATH_RULES_BENCH_POLICY].find((candidate) => candidate.name === name);
   if (!policy) throw new Error(`no bench policy ${name}`);
   return policy;
 }

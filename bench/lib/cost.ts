@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { BENCH_POLICIES, REFUSED_ORIGIN, type BenchPolicy } from './bench-tenants.js';
+import { BENCH_POLICIES, benchPolicy, PATH_RULES_BENCH_POLICY, REFUSED_ORIGIN, type BenchPolicy } from './bench-tenants.js';
 import type { ServerProcess } from './server-process.js';
 import { runWrk, type FixedRequest, type RandomTenantRequest, type WrkResult } from './wrk.js';
 
@@ -31,7 +31,7 @@ export interface CostCaseResult extends CostCase {
 
 export interface CostServers {
   readonly bare: ServerProcess;
-  readonly static: Readonly<Record<BenchPolicy['name'], ServerProcess>>;
+  readonly static: Readonly<Partial<Record<BenchPolicy['name'], ServerProcess>>>;
   readonly ours: ServerProcess;
 }
 
@@ -75,6 +75,9 @@ export function costCases(): CostCase[] {
     }
     cases.push({ id: `${name}/refused/ours`, server: 'ours', policy: name, kind: 'refused', expectSuccess: false });
   }
+  // Compared with simple/<kind>/ours: what twenty unmatched path rules add.
+  const { name } = PATH_RULES_BENCH_POLICY;
+  for (const kind of ['actual', 'preflight'] as const) cases.push({ id: `${name}/${kind}/ours`, server: 'ours', policy: name, kind, expectSuccess: true });
   return cases;
 }
 
@@ -107,14 +110,13 @@ export async function measureCost(
 export async function runCostRounds(servers: CostServers, options: CostOptions): Promise<CostCaseResult[]> {
   const cases = costCases();
   const samples = new Map<string, CostSample[]>(cases.map((c) => [c.id, []]));
-  const serverOf = (c: CostCase) => (c.server === 'bare' ? servers.bare : c.server === 'static' ? servers.static[c.policy] : servers.ours);
+  const serverOf = (c: CostCase) => (c.server === 'bare' ? servers.bare : c.server === 'static' ? servers.static[c.policy]! : servers.ours);
   for (let round = 0; round < options.rounds; round++) {
     options.log(`  round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
     // Pairs (static, ours) are swapped every other round, so neither always goes first.
     const ordered = round % 2 === 0 ? cases : swapPairs(cases);
     for (const c of ordered) {
-      const policy = BENCH_POLICIES.find((p) => p.name === c.policy)!;
-      samples.get(c.id)!.push(await measureCost(serverOf(c), requestOf(policy, c.kind), options));
+      samples.get(c.id)!.push(await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), options));
     }
   }
   return cases.map((c) => ({ ...c, samples: samples.get(c.id)! }));

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { CREDENTIALED_POLICY, CREDENTIALED_SLUG, TENANT_COUNT } from './bench-tenants.js';
+import { allowedOriginOf, CREDENTIALED_POLICY, CREDENTIALED_SLUG, HOT_TENANT, PATH_RULES, PATH_RULES_SLUG, TENANT_COUNT, wildcardRuleOf } from './bench-tenants.js';
 import { importBuilt, repoRoot } from './dist.js';
 
 type DatabaseModule = typeof import('../../libs/database/src/index.js');
@@ -104,6 +104,14 @@ async function seed(databaseUrl: string, count: number): Promise<string> {
        VALUES (md5('credentialed-exact')::uuid, md5('credentialed')::uuid, 'exact', $1),
               (md5('credentialed-wildcard')::uuid, md5('credentialed')::uuid, 'wildcard', $2)`,
       [policy.origins[0], policy.origins[1]],
+    );
+    await client.query(`INSERT INTO tenants (id, slug, name, updated_at) VALUES (md5('path-rules')::uuid, $1, 'Simple policy with path rules', now())`, [PATH_RULES_SLUG]);
+    await client.query(`INSERT INTO cors_policies (tenant_id, exposed_headers, path_rules) VALUES (md5('path-rules')::uuid, ARRAY['X-Request-Id'], $1)`, [JSON.stringify(PATH_RULES)]);
+    await client.query(
+      `INSERT INTO origin_rules (id, tenant_id, kind, value)
+       VALUES (md5('path-rules-exact')::uuid, md5('path-rules')::uuid, 'exact', $1),
+              (md5('path-rules-wildcard')::uuid, md5('path-rules')::uuid, 'wildcard', $2)`,
+      [allowedOriginOf(HOT_TENANT), wildcardRuleOf(HOT_TENANT)],
     );
     for (const table of tables) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
     await client.query('COMMIT');

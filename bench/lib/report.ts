@@ -1,4 +1,4 @@
-import { BENCH_POLICIES } from './bench-tenants.js';
+import { BENCH_POLICIES, PATH_RULES_BENCH_POLICY } from './bench-tenants.js';
 import type { ColdStartResult } from './cold-start.js';
 import { median, pairedRatio, statusesAsExpected, type CostCaseResult, type CostSample, type PairedRatio } from './cost.js';
 import type { InvalidationResult } from './invalidation.js';
@@ -88,6 +88,16 @@ export function evaluateTargets(report: BenchReport): Target[] {
       measured: range(cpu) + (statusesAsExpected(refused) ? '' : ', unexpected statuses'),
     });
   }
+  for (const kind of ['actual', 'preflight'] as const) {
+    const withRules = caseOf(report, `${PATH_RULES_BENCH_POLICY.name}/${kind}/ours`);
+    const cpu = pairedRatio(withRules, caseOf(report, `simple/${kind}/ours`), cpuOf);
+    targets.push({
+      name: `path rules ${kind}: CPU per request`,
+      held: cpu.median <= 1.05 && statusesAsExpected(withRules),
+      target: '20 unmatched path rules ≤ 1.05 × none (ours, median of paired rounds)',
+      measured: range(cpu) + (statusesAsExpected(withRules) ? '' : ', unexpected statuses'),
+    });
+  }
   const { ours, baselineManyTenants, queryCost, invalidation, memory } = report;
   if (ours && baselineManyTenants) {
     const share = ours.tenants100k.sample.requestsPerSecond / baselineManyTenants.sample.requestsPerSecond;
@@ -141,14 +151,17 @@ function costRows(report: BenchReport): string[][] {
   return report.cost.map((c) => {
     const med = (figure: (sample: CostSample) => number) => median(c.samples.map(figure));
     const reference =
-      c.server === 'ours' && c.kind !== 'refused'
+      c.policy === PATH_RULES_BENCH_POLICY.name
+        ? caseOf(report, `simple/${c.kind}/ours`)
+        : c.server === 'ours' && c.kind !== 'refused'
         ? caseOf(report, `${c.policy}/${c.kind}/static`)
         : c.server === 'ours'
           ? caseOf(report, `${c.policy}/actual/ours`)
           : c.server === 'static' && c.kind === 'actual'
             ? caseOf(report, 'bare')
             : undefined;
-    const versus = c.server === 'ours' && c.kind === 'refused' ? 'ours allowed' : c.server === 'ours' ? 'static' : 'bare';
+    const versus =
+      c.policy === PATH_RULES_BENCH_POLICY.name ? 'ours simple' : c.server === 'ours' && c.kind === 'refused' ? 'ours allowed' : c.server === 'ours' ? 'static' : 'bare';
     return [
       c.id,
       Math.round(med(rpsOf)).toLocaleString('en'),
