@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createNestFastifyApp } from '#service-runtime';
 import type { AdminConfig } from './config/admin.config.js';
 import { AdminModule } from './admin.module.js';
+import { acceptConfigurationBodies } from './config-as-code/import-body.js';
 import { OpenApiDocument } from './docs/openapi-document.js';
 
 /** The admin app, ready to `listen()` or to be driven with `inject()` in tests. */
@@ -11,6 +12,8 @@ export async function createAdminApp(config: AdminConfig, logger: Logger): Promi
     logger,
     bodyLimit: config.ADMIN_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    configureFastify: (instance) =>
+      acceptConfigurationBodies(instance, { bodyLimit: config.ADMIN_BODY_LIMIT_BYTES, largeBodyLimit: config.ADMIN_IMPORT_BODY_LIMIT_BYTES }),
   });
   // Built from the routes, so only once they are all registered.
   app.get(OpenApiDocument).build(app);

@@ -5,6 +5,7 @@ import { HealthModule } from '#service-runtime';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CheckModule } from './check/check.module.js';
+import { ConfigAsCodeModule } from './config-as-code/config-as-code.module.js';
 import type { AdminConfig } from './config/admin.config.js';
 import { AdminConfigModule } from './config/admin-config.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -30,6 +31,7 @@ export class AdminModule {
         ApiKeysModule,
         AuditModule,
         CheckModule,
+        ConfigAsCodeModule,
         DocsModule,
         DashboardModule,
       ],

@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxySetting } from '#config';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
@@ -14,6 +14,11 @@ export interface CreateAppOptions {
   readonly bodyLimit: number;
   /** Which proxies in front may set `X-Forwarded-*` (none by default). */
   readonly trustProxy?: TrustProxySetting;
+  /**
+   * Runs on the Fastify instance before Nest registers its routes: content-type parsers, and
+   * `onRoute` hooks that see each route's options (e.g. a larger `bodyLimit` for one route).
+   */
+  readonly configureFastify?: (instance: FastifyInstance) => void;
 }
 
 /**
@@ -39,6 +44,7 @@ export async function createNestFastifyApp(
       disableRequestLogging: options.logger.level !== 'debug' && options.logger.level !== 'trace',
     }),
   });
+  options.configureFastify?.(adapter.getInstance() as unknown as FastifyInstance);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoLoggerService(options.logger),
     abortOnError: false,

@@ -5,6 +5,8 @@ export type AuditAction =
   | 'tenant.created'
   | 'tenant.updated'
   | 'tenant.deleted'
+  /** Created or changed by a configuration import: before and after as native document entries. */
+  | 'tenant.imported'
   | 'policy.updated'
   | 'origin.added'
   | 'origin.removed'

@@ -7,6 +7,7 @@ import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { AuthFailureLimiter } from './auth-failure.limiter.js';
 import type { Principal } from './principal.js';
 import { RootOnly } from './root-only.decorator.js';
+import { TenantInQuery } from './tenant-in-query.decorator.js';
 
 // RFC 6750 §3: a 401 names the scheme; `error` only when a token was sent and was bad.
 const REALM = 'Bearer realm="corsmesh-admin"';
@@ -15,8 +16,8 @@ const REALM = 'Bearer realm="corsmesh-admin"';
  * Authenticates `Authorization: Bearer <token>` and authorises the route:
  *
  * - root (the `ADMIN_TOKEN` or a root-scoped key) may do everything;
- * - a tenant key may use only routes under `/tenants/{its slug}`, and not those marked
- *   {@link RootOnly}. Another tenant's route is 403 whether or not that tenant exists, so a
+ * - a tenant key may use only routes under `/tenants/{its slug}` (or, on routes marked
+ *   {@link TenantInQuery}, naming its slug in `?tenant=`), and not those marked {@link RootOnly}. Another tenant's route is 403 whether or not that tenant exists, so a
  *   key cannot probe for other tenants' slugs.
  *
  * Failed authentications are counted per client address and per API key id (see
@@ -68,7 +69,7 @@ export class ApiAuthGuard implements CanActivate {
 
   private authorise(principal: Principal, request: FastifyRequest, context: ExecutionContext): void {
     if (principal.kind === 'root') return;
-    const slug = (request.params as Record<string, string | undefined> | undefined)?.slug;
+    const slug = this.slugOf(request, context);
     if (slug === undefined) {
       throw new DomainError('forbidden', 'an API key may only use the routes of its own tenant');
     }
@@ -77,6 +78,14 @@ export class ApiAuthGuard implements CanActivate {
     }
     const rootOnly = this.reflector.getAllAndOverride(RootOnly, [context.getHandler(), context.getClass()]);
     if (rootOnly === true) throw new DomainError('forbidden', 'this route needs the root token');
+  }
+
+  private slugOf(request: FastifyRequest, context: ExecutionContext): string | undefined {
+    const slug = (request.params as Record<string, string | undefined> | undefined)?.slug;
+    if (slug !== undefined) return slug;
+    if (this.reflector.getAllAndOverride(TenantInQuery, [context.getHandler(), context.getClass()]) !== true) return undefined;
+    const tenant = (request.query as Record<string, unknown> | undefined)?.tenant;
+    return typeof tenant === 'string' ? tenant : undefined;
   }
 }
 

@@ -33,10 +33,11 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or invalid bearer token (`WWW-Authenticate: Bearer`)',
   403: 'The API key may not use this route (another tenant, or root only)',
   404: 'No such tenant or resource',
+  406: 'The format has no representation of the kind `Accept` asks for',
   409: 'Conflicts with an existing resource',
   412: 'The policy version is stale (`If-Match` or `version`)',
-  413: 'Request body larger than ADMIN_BODY_LIMIT_BYTES',
-  415: 'The body is not application/json',
+  413: 'Request body larger than ADMIN_BODY_LIMIT_BYTES (ADMIN_IMPORT_BODY_LIMIT_BYTES for an import)',
+  415: 'The body is not application/json (an import: not JSON, YAML or XML)',
   429: 'A wrong token after too many failed authentications from this address or against this key (`Retry-After`)',
 };
 

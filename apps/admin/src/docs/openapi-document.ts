@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { apiKeyListView, createApiKeySchema, createdApiKeyView } from '../api-keys/api-key.schema.js';
 import { auditEventPageView } from '../audit/audit-event.js';
 import { checkRequestSchema, checkResultView } from '../check/check.schema.js';
+import { exportReportView, importPlanView } from '../config-as-code/config-as-code.schema.js';
 import { originRuleInputSchema, originRuleListView, replaceOriginsSchema } from '../origins/origin.schema.js';
 import { pathRuleView } from '../policies/path-rule.schema.js';
 import { patchPolicySchema, pathRuleSchema, policyView, replacePolicySchema } from '../policies/policy.schema.js';
@@ -33,6 +34,8 @@ const DOCUMENTED_SCHEMAS: readonly z.ZodType[] = [
   auditEventPageView,
   checkRequestSchema,
   checkResultView,
+  importPlanView,
+  exportReportView,
 ];
 
 /**

@@ -12,5 +12,6 @@ import { OriginsService } from './origins.service.js';
   imports: [AuthModule, AuditLogModule, TenantsModule, PoliciesModule],
   controllers: [OriginsController],
   providers: [OriginsRepository, OriginsService],
+  exports: [OriginsRepository],
 })
 export class OriginsModule {}

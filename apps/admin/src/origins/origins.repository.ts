@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { type OriginRuleModel as OriginRuleRow, PrismaService } from '#database';
-import type { OriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import { type Db, isUniqueViolation } from '../persistence/prisma-errors.js';
 import type { TenantRef } from '../tenants/tenant.js';
+import type { NewOriginRule } from './origin-rules.js';
 import type { OriginRuleView } from './origin.schema.js';
-
-/** A rule ready to store: what `parseOriginRule` returns. */
-export type NewOriginRule = Pick<OriginRule, 'kind' | 'value'>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

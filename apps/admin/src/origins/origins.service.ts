@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
 import { credentialsConflict, type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
-import { DomainError, type InvalidField } from '#problem-details';
+import { DomainError } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
 import { usesOwnOriginsWithCredentials } from '../policies/policy.schema.js';
 import type { TenantRef } from '../tenants/tenant.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { MAX_ORIGINS, MAX_REGEX_RULES, type OriginRuleView } from './origin.schema.js';
-import { type NewOriginRule, OriginsRepository } from './origins.repository.js';
+import { type NewOriginRule, parseOriginRules } from './origin-rules.js';
+import { OriginsRepository } from './origins.repository.js';
 
 const ANY_WITH_CREDENTIALS =
   'origin * cannot be allowed while allowCredentials is true (the Fetch standard forbids * with credentials); list the origins, or turn credentials off first';
@@ -106,28 +107,8 @@ function withCredentials(rule: NewOriginRule): string | undefined {
   return conflict === undefined ? undefined : `${conflict}; or turn credentials off first: ${rule.value}`;
 }
 
-/** Parses every rule, reporting each invalid one and each repeat (after normalisation) by index. */
 function parseAll(inputs: readonly OriginRuleInput[]): NewOriginRule[] {
-  const rules: NewOriginRule[] = [];
-  const invalid: InvalidField[] = [];
-  const firstIndex = new Map<string, number>();
-  inputs.forEach((input, index) => {
-    const parsed = parseOriginRule(input);
-    if (!parsed.ok) {
-      invalid.push({ field: `origins[${index}]`, reason: parsed.reason });
-      return;
-    }
-    const first = firstIndex.get(parsed.rule.value);
-    if (first !== undefined) {
-      invalid.push({
-        field: `origins[${index}]`,
-        reason: `is the same rule as origins[${first}] once normalised: ${parsed.rule.value}`,
-      });
-      return;
-    }
-    firstIndex.set(parsed.rule.value, index);
-    rules.push(parsed.rule);
-  });
+  const { rules, invalid } = parseOriginRules(inputs);
   if (invalid.length > 0) throw DomainError.validation(invalid);
   return rules;
 }

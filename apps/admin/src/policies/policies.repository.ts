@@ -35,19 +35,7 @@ export class PoliciesRepository {
   async update(tenant: TenantRef, fields: PolicyFields, db: Db): Promise<PolicyRecord> {
     const row = await db.corsPolicy.update({
       where: { tenantId: tenant.id },
-      data: {
-        allowedMethods: fields.allowedMethods,
-        allowedHeaders: fields.allowedHeaders,
-        exposedHeaders: fields.exposedHeaders,
-        allowCredentials: fields.allowCredentials,
-        maxAge: fields.maxAge,
-        allowPrivateNetwork: fields.allowPrivateNetwork,
-        mode: fields.mode === 'report-only' ? 'report_only' : 'enforce',
-        pathRules: fields.pathRules as object[],
-        preflightStatus: fields.preflightStatus,
-        timingAllowOrigin: fields.timingAllowOrigin,
-        version: { increment: 1 },
-      },
+      data: { ...policyRowOf(fields), version: { increment: 1 } },
     });
     return toRecord(row);
   }
@@ -70,7 +58,24 @@ function noPolicy(tenant: TenantRef): DomainError {
   return new DomainError('not_found', `tenant ${tenant.slug} has no policy`);
 }
 
-function toRecord(row: PolicyRow): PolicyRecord {
+/** The columns of a policy row holding these fields (the policy routes and the import write them alike). */
+export function policyRowOf(fields: PolicyFields) {
+  return {
+    allowedMethods: fields.allowedMethods,
+    allowedHeaders: fields.allowedHeaders,
+    exposedHeaders: fields.exposedHeaders,
+    allowCredentials: fields.allowCredentials,
+    maxAge: fields.maxAge,
+    allowPrivateNetwork: fields.allowPrivateNetwork,
+    mode: fields.mode === 'report-only' ? ('report_only' as const) : ('enforce' as const),
+    pathRules: fields.pathRules as object[],
+    preflightStatus: fields.preflightStatus,
+    timingAllowOrigin: fields.timingAllowOrigin,
+  };
+}
+
+/** The policy fields of a stored row. */
+export function policyFieldsOf(row: PolicyRow): PolicyFields {
   return {
     allowedMethods: row.allowedMethods,
     allowedHeaders: row.allowedHeaders,
@@ -83,7 +88,9 @@ function toRecord(row: PolicyRow): PolicyRecord {
     pathRules: row.pathRules as unknown as PolicyFields['pathRules'],
     preflightStatus: row.preflightStatus === 200 ? 200 : 204,
     timingAllowOrigin: row.timingAllowOrigin,
-    version: row.version,
-    updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+function toRecord(row: PolicyRow): PolicyRecord {
+  return { ...policyFieldsOf(row), version: row.version, updatedAt: row.updatedAt.toISOString() };
 }

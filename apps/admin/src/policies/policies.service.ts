@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
-import { credentialsConflict, type OriginRule, validatePathRules, validatePolicy } from '#dynamic-cors';
-import { DomainError, type InvalidField } from '#problem-details';
+import type { OriginRule } from '#dynamic-cors';
+import { DomainError } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { satisfies, type VersionPrecondition } from './if-match.js';
 import { PoliciesRepository } from './policies.repository.js';
+import { policyIssues } from './policy-rules.js';
 import {
   type PatchPolicyInput,
   type PolicyFields,
@@ -71,23 +72,6 @@ function merge(current: PolicyRecord, change: PolicyChange): PolicyFields {
 
 /** Rules between fields, by the same engine the gateway compiles with. */
 function assertValid(fields: PolicyFields, origins: readonly Pick<OriginRule, 'kind' | 'value'>[]): void {
-  const invalid: InvalidField[] = validatePolicy({ ...fields, origins: [] }).map((issue) => ({
-    field: issue.field,
-    reason: issue.reason,
-  }));
-  // What this write changed is the credentials: name them, and the rule they conflict with.
-  for (const rule of fields.allowCredentials ? origins : []) {
-    const conflict = credentialsConflict(rule);
-    if (conflict === undefined) continue;
-    invalid.push({
-      field: 'allowCredentials',
-      reason:
-        rule.kind === 'any'
-          ? 'cannot be true while origin * is allowed (the Fetch standard forbids * with credentials); remove the * origin first'
-          : `cannot be true while the origin rule ${rule.value} is allowed: ${conflict}; remove it first`,
-    });
-  }
-  // Path rules are checked against the same credential-sensitive origins, which they inherit.
-  invalid.push(...validatePathRules({ ...fields, origins }, fields.pathRules));
+  const invalid = policyIssues(fields, origins);
   if (invalid.length > 0) throw DomainError.validation(invalid);
 }

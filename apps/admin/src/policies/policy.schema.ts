@@ -92,6 +92,12 @@ const laterFields = {
     .meta({ description: 'Add `Timing-Allow-Origin: <origin>` to allowed actual responses', example: false }),
 };
 
+/**
+ * Every editable policy field, each optional (strict: an unknown field is refused): the policy
+ * of a tenant in a configuration document, validated exactly as the policy routes validate it.
+ */
+export const policyFieldsSchema = z.strictObject({ ...policyFields, ...laterFields }).partial();
+
 const versionSchema = z
   .number()
   .int('must be a whole number')

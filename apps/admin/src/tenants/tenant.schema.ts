@@ -17,7 +17,8 @@ export const slugSchema = z
   )
   .meta({ example: 'acme' });
 
-const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/** A tenant's display name. */
+export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 /** A hostname a tenant is served at: lower-cased, no scheme, no port (the gateway ignores ports). */
 const hostnameSchema = z
@@ -31,7 +32,8 @@ const hostnameSchema = z
       ctx.addIssue({ code: 'custom', message: 'must be a DNS name such as api.example.com' });
   });
 
-const hostnamesSchema = z
+/** A tenant's hostnames: unique, lower-cased DNS names. */
+export const hostnamesSchema = z
   .array(hostnameSchema)
   .max(MAX_HOSTNAMES, `must have at most ${MAX_HOSTNAMES} entries`)
   .superRefine((hostnames, ctx) => {
@@ -49,7 +51,7 @@ const hostnamesSchema = z
   });
 
 /** An absolute http(s) URL without credentials (they would end up in listings and the audit log). */
-const upstreamUrlSchema = z
+export const upstreamUrlSchema = z
   .string()
   .trim()
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)

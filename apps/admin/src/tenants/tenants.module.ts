@@ -11,6 +11,6 @@ import { TenantsService } from './tenants.service.js';
   imports: [AuthModule, AuditLogModule],
   controllers: [TenantsController],
   providers: [TenantsRepository, TenantsService, TenantHostsValidator],
-  exports: [TenantsRepository],
+  exports: [TenantsRepository, TenantHostsValidator],
 })
 export class TenantsModule {}

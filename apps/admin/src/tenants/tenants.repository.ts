@@ -131,7 +131,8 @@ export function tenantNotFound(slug: string): DomainError {
   return new DomainError('not_found', `no tenant with slug ${slug}`);
 }
 
-async function translate<T>(write: Promise<T>): Promise<T> {
+/** A write whose unique violation (a race with another writer) is a 409 on the slug or a hostname. */
+export async function translate<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (error) {

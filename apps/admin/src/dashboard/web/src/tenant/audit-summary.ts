@@ -4,6 +4,7 @@ const ACTION_LABELS: Record<string, string> = {
   'tenant.created': 'Tenant created',
   'tenant.updated': 'Tenant changed',
   'tenant.deleted': 'Tenant deleted',
+  'tenant.imported': 'Imported from a configuration',
   'policy.updated': 'Policy changed',
   'origin.added': 'Origin added',
   'origin.removed': 'Origin removed',

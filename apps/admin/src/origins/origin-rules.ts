@@ -1,0 +1,34 @@
+import { type OriginRule, type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
+import type { InvalidField } from '#problem-details';
+
+/** A rule ready to store: what `parseOriginRule` returns. */
+export type NewOriginRule = Pick<OriginRule, 'kind' | 'value'>;
+
+/**
+ * Parses a list of rules, reporting each invalid one and each repeat (after normalisation) by
+ * index as `origins[i]`. Pure: the origin routes, the configuration import and the CLI's
+ * offline `validate` judge a list alike.
+ */
+export function parseOriginRules(inputs: readonly OriginRuleInput[]): { rules: NewOriginRule[]; invalid: InvalidField[] } {
+  const rules: NewOriginRule[] = [];
+  const invalid: InvalidField[] = [];
+  const firstIndex = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const parsed = parseOriginRule(input);
+    if (!parsed.ok) {
+      invalid.push({ field: `origins[${index}]`, reason: parsed.reason });
+      return;
+    }
+    const first = firstIndex.get(parsed.rule.value);
+    if (first !== undefined) {
+      invalid.push({
+        field: `origins[${index}]`,
+        reason: `is the same rule as origins[${first}] once normalised: ${parsed.rule.value}`,
+      });
+      return;
+    }
+    firstIndex.set(parsed.rule.value, index);
+    rules.push(parsed.rule);
+  });
+  return { rules, invalid };
+}
