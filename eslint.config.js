@@ -27,6 +27,22 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI is a client of the admin API: of the admin app it may use only the offline
+    // validation (pure: no Nest, no database), so that `validate` judges by the API's own rules.
+    files: ['apps/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/libs/*/src/*', '!**/libs/*/src/index.js'], message: 'Import a lib through its alias (#database, #dynamic-cors, …), never its internals.' },
+            { regex: 'admin/src/(?!config-as-code/offline-validation\\.js$)', message: 'The CLI talks to the admin API; of the admin app it may import only config-as-code/offline-validation.js.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Preact event handlers may be async: they report their own errors on the page.
     files: ['apps/admin/src/dashboard/web/**/*.tsx'],
     rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },
