@@ -11,6 +11,7 @@ import { measureInvalidation } from './lib/invalidation.js';
 import { measureMemory } from './lib/memory.js';
 import { BENCH_POLICIES, TENANT_COUNT } from './lib/bench-tenants.js';
 import { measureColdStart } from './lib/cold-start.js';
+import { configImportTarget, measureConfigImport } from './lib/config-import.js';
 import { runCostRounds } from './lib/cost.js';
 import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
 import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
@@ -40,6 +41,7 @@ if (flags.help) {
   --rounds N        paired rounds of the cost comparison, median reported (BENCH_ROUNDS, default 5)
   --changes N       policy changes of the invalidation scenario (BENCH_CHANGES, default 200)
   --only cost       only the side-by-side cost comparison (scenarios 1–5)
+  --only import     only the configuration import of 1,000 tenants (scenario 9; no wrk needed)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
                     the profile; WHAT: actual, preflight, refused, misses (6b)
   --policy NAME     the policy --profile uses: credentialed (default) or simple
@@ -48,12 +50,12 @@ DATABASE_URL: use that server (a database corsmesh_bench is created on it) inste
   process.exit(0);
 }
 
-if (!(await wrkAvailable())) {
+if (flags.only !== 'import' && !(await wrkAvailable())) {
   process.stderr.write('the benchmark needs wrk as its load generator (Debian: apt-get install wrk)\n');
   process.exit(2);
 }
-if (flags.only !== undefined && flags.only !== 'cost') {
-  process.stderr.write('--only takes: cost\n');
+if (flags.only !== undefined && flags.only !== 'cost' && flags.only !== 'import') {
+  process.stderr.write('--only takes: cost, import\n');
   process.exit(2);
 }
 if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
@@ -113,7 +115,10 @@ options.log('starting PostgreSQL');
 const database = await openBenchDatabase(process.env.DATABASE_URL || undefined, options.log);
 stopDatabase = () => database.stop();
 try {
-  if (flags.profile !== undefined) {
+  if (flags.only === 'import') {
+    const target = configImportTarget(await measureConfigImport(database.url, options));
+    options.log(`done\n\n${target.held ? 'HELD  ' : 'MISSED'}  ${target.name}: ${target.measured} (target ${target.target})\n`);
+  } else if (flags.profile !== undefined) {
     await profileHotPath(database.url, flags.profile as ProfiledScenario, flags.policy, options, resultsDir);
   } else {
     await runAll();
@@ -141,7 +146,7 @@ async function runAll(): Promise<void> {
   const cost = await runCostRounds({ bare, static: staticServers, ours: gateway }, options);
   for (const server of Object.values(staticServers)) await stopTracked(server);
 
-  let rest: Pick<BenchReport, 'baselineManyTenants' | 'ours' | 'queryCost' | 'invalidation' | 'memory'> = {};
+  let rest: Pick<BenchReport, 'baselineManyTenants' | 'ours' | 'queryCost' | 'invalidation' | 'memory' | 'configImport'> = {};
   if (flags.only !== 'cost') {
     options.log('6 many tenants');
     // The baseline with the request pattern of scenario 6 (a random tenant per request): what
@@ -158,7 +163,8 @@ async function runAll(): Promise<void> {
     const queryCost = await measureQueryCost(database.url, options);
     const invalidation = await measureInvalidation(database.url, options);
     const memory = await measureMemory(database.url, TENANT_COUNT, options);
-    rest = { baselineManyTenants, ours: { tenants10k, tenants100k, coldStart }, queryCost, invalidation, memory };
+    const configImport = await measureConfigImport(database.url, options);
+    rest = { baselineManyTenants, ours: { tenants10k, tenants100k, coldStart }, queryCost, invalidation, memory, configImport };
   }
 
   const report: BenchReport = {

@@ -1,5 +1,6 @@
 import { BENCH_POLICIES, PATH_RULES_BENCH_POLICY } from './bench-tenants.js';
 import type { ColdStartResult } from './cold-start.js';
+import { configImportTarget, type ConfigImportResult } from './config-import.js';
 import { median, pairedRatio, statusesAsExpected, type CostCaseResult, type CostSample, type PairedRatio } from './cost.js';
 import type { InvalidationResult } from './invalidation.js';
 import type { MemoryResult } from './memory.js';
@@ -31,6 +32,8 @@ export interface BenchReport {
   readonly queryCost?: QueryCostResult;
   readonly invalidation?: InvalidationResult;
   readonly memory?: MemoryResult;
+  /** Scenario 9: a configuration import of 1,000 tenants (issue 16). */
+  readonly configImport?: ConfigImportResult;
 }
 
 export interface Target {
@@ -143,6 +146,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
       measured: `${fixed(memory.heapBytesPerTenant / KIB, 2)} KiB heap, ${fixed(memory.rssBytesPerTenant / KIB, 2)} KiB RSS at ${memory.tenants.toLocaleString('en')} cached`,
     });
   }
+  if (report.configImport) targets.push(configImportTarget(report.configImport));
   return targets;
 }
 
@@ -231,6 +235,18 @@ function otherRows(report: BenchReport): string[][] {
       `${fixed(memory.heapBytesPerTenant, 0)} B heap / ${fixed(memory.rssBytesPerTenant, 0)} B RSS per tenant; RSS ${mib(memory.after.rss)} MiB (${mib(memory.before.rss)} MiB with ~1,000)`,
     ]);
   }
+  if (report.configImport) {
+    const result = report.configImport;
+    rows.push([
+      '9',
+      `configuration import, ${result.tenants.toLocaleString('en')} new tenants`,
+      '',
+      '',
+      '',
+      '',
+      `applied in ${fixed(result.applySeconds, 1)} s (one request, one transaction, ${(result.bytes / 1024).toFixed(0)} KiB); planned again in ${fixed(result.diffSeconds, 1)} s, ${result.unchanged} unchanged`,
+    ]);
+  }
   return rows;
 }
 
@@ -262,7 +278,7 @@ export function markdown(report: BenchReport, targets: readonly Target[]): strin
     ...table(COST_HEADER, costRows(report)),
     '',
   ];
-  if (report.ours || report.invalidation || report.memory) lines.push(...table(OTHER_HEADER, otherRows(report)), '');
+  if (report.ours || report.invalidation || report.memory || report.configImport) lines.push(...table(OTHER_HEADER, otherRows(report)), '');
   lines.push(...table(['target', 'held', 'measured', 'target'], targets.map((t) => [t.name, t.held ? 'HELD' : '**MISSED**', t.measured, t.target])), '');
   if (queryCost) {
     lines.push(
@@ -290,7 +306,7 @@ export function consoleTable(report: BenchReport, targets: readonly Target[]): s
     '',
     ...format(COST_HEADER, costRows(report)),
     '',
-    ...(report.ours || report.invalidation || report.memory ? [...format(OTHER_HEADER, otherRows(report)), ''] : []),
+    ...(report.ours || report.invalidation || report.memory || report.configImport ? [...format(OTHER_HEADER, otherRows(report)), ''] : []),
     ...targets.map((t) => `${t.held ? 'HELD  ' : 'MISSED'}  ${t.name}: ${t.measured} (target ${t.target})`),
   ].join('\n');
 }

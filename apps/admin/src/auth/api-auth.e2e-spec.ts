@@ -19,6 +19,8 @@ interface RouteCase {
   readonly url: string;
   readonly access: Access;
   readonly body?: () => unknown;
+  /** Appended to the URL: the tenant of a route outside /tenants/{slug} is in `?tenant=`. */
+  readonly query?: string;
 }
 
 const POLICY = {
@@ -66,6 +68,14 @@ const ROUTES: readonly RouteCase[] = [
     access: 'tenant',
     body: () => ({ origin: 'https://a.example.com', method: 'GET' }),
   },
+  { method: 'GET', url: '/api/v1/export', query: '?format=s3&tenant=:slug', access: 'tenant' },
+  {
+    method: 'POST',
+    url: '/api/v1/import',
+    query: '?format=s3&tenant=:slug',
+    access: 'tenant',
+    body: () => ({ CORSRules: [{ AllowedOrigins: ['https://s3.example.com'], AllowedMethods: ['GET'] }] }),
+  },
 ];
 
 function resolve(url: string, slug: string, fixture: Fixture): string {
@@ -102,7 +112,7 @@ describe(ApiAuthGuard.name, () => {
     const call = (token: string | null | undefined, slug = fixture.slug, remoteAddress?: string) =>
       api.request({
         method: route.method,
-        url: resolve(route.url, slug, fixture),
+        url: resolve(route.url + (route.query ?? ''), slug, fixture),
         token,
         ...(route.body === undefined ? {} : { body: route.body() }),
         ...(remoteAddress === undefined ? {} : { remoteAddress }),
