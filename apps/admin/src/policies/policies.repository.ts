@@ -46,6 +46,7 @@ export class PoliciesRepository {
         pathRules: fields.pathRules as object[],
         preflightStatus: fields.preflightStatus,
         timingAllowOrigin: fields.timingAllowOrigin,
+        debugHeader: fields.debugHeader,
         version: { increment: 1 },
       },
     });
@@ -83,6 +84,7 @@ function toRecord(row: PolicyRow): PolicyRecord {
     pathRules: row.pathRules as unknown as PolicyFields['pathRules'],
     preflightStatus: row.preflightStatus === 200 ? 200 : 204,
     timingAllowOrigin: row.timingAllowOrigin,
+    debugHeader: row.debugHeader,
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   };
