@@ -21,10 +21,9 @@ export class OriginsRepository {
    * with how often and when it last matched (recorded by the gateways, see traffic/).
    */
   async list(tenant: TenantRef, db: Db = this.prisma): Promise<OriginRuleView[]> {
-    const [rows, usage] = await Promise.all([
-      db.originRule.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-      db.originRuleUsage.findMany({ where: { tenantId: tenant.id } }),
-    ]);
+    // One after the other: `db` may be an interactive transaction, one connection.
+    const rows = await db.originRule.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const usage = await db.originRuleUsage.findMany({ where: { tenantId: tenant.id } });
     const byRule = new Map(usage.map((row) => [row.ruleId, row]));
     return rows.map((row) => withUsage(toView(row), byRule.get(row.id)));
   }
