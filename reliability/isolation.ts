@@ -35,6 +35,7 @@ async function snapshotOf(tenantId: string): Promise<string> {
       ['origin_rules', 'tenant_id'],
       ['api_keys', 'tenant_id'],
       ['audit_events', 'tenant_id'],
+      ['traffic_refusals', 'tenant_id'],
     ] as const) {
       const { rows } = await client.query(
         `SELECT t::text AS row FROM ${table} t WHERE ${column} = $1 ORDER BY t::text`,

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser and use its DOM types.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openPage, screenshot } from './support/browser.js';
 import { createTenantOnDashboard, type DashboardStack, signIn, startDashboardStack } from './support/dashboard-stack.js';
+import { startPartnerSite } from './support/partner-site.js';
 
 /** How soon a change made on the dashboard must reach the gateway (SPEC: within one second). */
 const PROPAGATION_MS = 1000;
@@ -80,22 +81,6 @@ describe('Dashboard to gateway: the whole loop', () => {
     await context.close();
   });
 });
-
-/** A site on another origin: one page, which shows what its last call to the gateway did. */
-function startPartnerSite(): Promise<Server> {
-  const html =
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner app</title></head>' +
-    '<body style="font-family: sans-serif; margin: 2rem"><h1>Partner app</h1><p>Calls the tenant API through the gateway.</p>' +
-    '<pre id="result" style="background: #eee; padding: 1rem; white-space: pre-wrap">no call yet</pre></body></html>';
-  const server = createServer((request, response) => {
-    if (request.url !== '/') {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /** `fetch` from the partner page, as its own script would; the outcome is also shown on the page. */
 function callGateway(page: Page, url: string): Promise<CallResult> {

@@ -14,6 +14,7 @@ import { OriginsModule } from './origins/origins.module.js';
 import { AdminProblemDetailsFilter } from './persistence/admin-problem-details.filter.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { TrafficModule } from './traffic/traffic.module.js';
 
 /** The admin REST API and dashboard. */
 @Module({})
@@ -32,6 +33,7 @@ export class AdminModule {
         AuditModule,
         CheckModule,
         ConfigAsCodeModule,
+        TrafficModule,
         DocsModule,
         DashboardModule,
       ],

@@ -14,6 +14,8 @@ import { PoliciesModule } from './policies/policies.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 import { PolicyChangeListener } from './policies/policy-change.listener.js';
 import { decisionLogger } from './policies/decision-logger.js';
+import { TrafficModule } from './traffic/traffic.module.js';
+import { TrafficRecorder } from './traffic/traffic-recorder.js';
 
 /** The tenant-facing gateway: resolves the tenant, applies its CORS policy, serves or proxies. */
 @Module({})
@@ -38,13 +40,23 @@ export class GatewayModule {
         MetricsModule,
         PoliciesModule,
         DynamicCorsModule.forRootAsync({
-          imports: [PoliciesModule, MetricsModule],
-          inject: [GatewayPolicySource, GatewayMetrics],
-          useFactory: (source: GatewayPolicySource, metrics: GatewayMetrics) => ({
-            source,
-            onDecision: decisionLogger(logger, metrics),
-          }),
+          imports: [PoliciesModule, MetricsModule, TrafficModule],
+          inject: [GatewayPolicySource, GatewayMetrics, TrafficRecorder],
+          useFactory: (source: GatewayPolicySource, metrics: GatewayMetrics, recorder: TrafficRecorder | null) => {
+            const log = decisionLogger(logger, metrics);
+            return {
+              source,
+              onDecision:
+                recorder === null
+                  ? log
+                  : (request, target, decision) => {
+                      log(request, target, decision);
+                      recorder.record(request, target, decision);
+                    },
+            };
+          },
         }),
+        TrafficModule,
         ProxyModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -19,7 +19,7 @@ export interface TenantPolicy {
 const POLICY_COLUMNS = Prisma.sql`
   t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-  p.path_rules, p.preflight_status, p.timing_allow_origin,
+  p.path_rules, p.preflight_status, p.timing_allow_origin, p.debug_header,
   COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
 
@@ -38,6 +38,7 @@ interface TenantPolicyRow {
   path_rules: PathRule[];
   preflight_status: number;
   timing_allow_origin: boolean;
+  debug_header: boolean;
   version: number;
   origins: { id: string; kind: OriginRuleKind; value: string }[];
 }
@@ -128,6 +129,7 @@ function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
       mode: row.mode,
       preflightStatus: row.preflight_status === 200 ? 200 : 204,
       timingAllowOrigin: row.timing_allow_origin,
+      debugHeader: row.debug_header,
       // Left out when empty: the compiled policy of a tenant without path rules has none to try.
       ...(row.path_rules.length === 0 ? {} : { pathRules: row.path_rules }),
     },

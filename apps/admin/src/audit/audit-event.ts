@@ -12,7 +12,8 @@ export type AuditAction =
   | 'origin.removed'
   | 'origins.replaced'
   | 'api-key.created'
-  | 'api-key.revoked';
+  | 'api-key.revoked'
+  | 'refusal.dismissed';
 
 /** A JSON value as stored in `before`/`after`: API views, never secrets. */
 export type AuditSnapshot = unknown;

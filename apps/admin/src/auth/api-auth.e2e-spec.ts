@@ -2,6 +2,7 @@ import { createApiKey, createTenant } from '../../../../test/factories/admin-api
 import { buildTenantInput } from '../../../../test/factories/tenant.factory.js';
 import { type AdminRequest, type AdminTestApp, startAdminTestApp } from '../../../../test/support/admin-test-app.js';
 import { registeredRoutes } from '../../../../test/support/fastify-routes.js';
+import { PrismaService } from '#database';
 import { ApiAuthGuard } from './api-auth.guard.js';
 import { MAX_AUTH_FAILURES } from './auth-failure.limiter.js';
 
@@ -12,6 +13,7 @@ interface Fixture {
   readonly slug: string;
   readonly originId: string;
   readonly spareKeyId: string;
+  readonly refusalId: string;
 }
 
 interface RouteCase {
@@ -76,10 +78,19 @@ const ROUTES: readonly RouteCase[] = [
     access: 'tenant',
     body: () => ({ CORSRules: [{ AllowedOrigins: ['https://s3.example.com'], AllowedMethods: ['GET'] }] }),
   },
+  { method: 'GET', url: '/api/v1/tenants/:slug/refusals', access: 'tenant' },
+  { method: 'DELETE', url: '/api/v1/tenants/:slug/refusals/:id', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/traffic', access: 'tenant' },
+  {
+    method: 'POST',
+    url: '/api/v1/tenants/:slug/policy/preview',
+    access: 'tenant',
+    body: () => ({ origins: ['https://a.example.com'] }),
+  },
 ];
 
 function resolve(url: string, slug: string, fixture: Fixture): string {
-  const id = url.includes('/origins/') ? fixture.originId : fixture.spareKeyId;
+  const id = url.includes('/origins/') ? fixture.originId : url.includes('/refusals/') ? fixture.refusalId : fixture.spareKeyId;
   return url.replace(':slug', slug).replace(':id', id);
 }
 
@@ -129,7 +140,13 @@ describe(ApiAuthGuard.name, () => {
         url: `/api/v1/tenants/${slug}/origins`,
         body: { origin: 'https://old.example.com' },
       });
-      fixture = { slug, originId: origin.json().id, spareKeyId: spare.id };
+      // A refusal as a gateway records it, for the routes that read or dismiss one.
+      const [refusal] = await api.app.get(PrismaService).$queryRaw<{ id: string }[]>`
+        INSERT INTO traffic_refusals (tenant_id, origin, reason, mode, count, methods, request_headers, sample_path, first_seen_at, last_seen_at)
+        SELECT id, 'https://refused.example.com', 'origin_not_listed', 'enforce', 1, '{GET}', '{}', '/', now(), now()
+          FROM tenants WHERE slug = ${slug}
+        RETURNING id`;
+      fixture = { slug, originId: origin.json().id, spareKeyId: spare.id, refusalId: refusal!.id };
     });
 
     it('refuses a request without a token with 401 and WWW-Authenticate', async () => {

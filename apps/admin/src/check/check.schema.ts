@@ -1,4 +1,4 @@
-import { type CorsRefusalReason, isHttpToken, MAX_ORIGIN_LENGTH } from '#dynamic-cors';
+import { isHttpToken, MAX_ORIGIN_LENGTH, REFUSAL_REASONS } from '#dynamic-cors';
 import { z } from 'zod';
 
 /** `POST /tenants/{slug}/check`: a browser request to decide as the gateway would. */
@@ -54,15 +54,6 @@ export const checkRequestSchema = z
 /** A validated check request. */
 export type CheckRequest = z.output<typeof checkRequestSchema>;
 
-const REFUSAL_REASONS = [
-  'origin_not_listed',
-  'method_not_allowed',
-  'header_not_allowed',
-  'credentials_not_allowed',
-  'private_network_not_allowed',
-  'malformed_origin',
-  'null_origin',
-] as const satisfies readonly CorsRefusalReason[];
 
 /** What the gateway would answer, and why. */
 export const checkResultView = z

@@ -10,6 +10,7 @@ import { originRuleInputSchema, originRuleListView, replaceOriginsSchema } from 
 import { pathRuleView } from '../policies/path-rule.schema.js';
 import { patchPolicySchema, pathRuleSchema, policyView, replacePolicySchema } from '../policies/policy.schema.js';
 import { tenantPageView } from '../tenants/tenant.js';
+import { previewRequestSchema, previewView, refusalPageView, refusalView, trafficView } from '../traffic/traffic.schema.js';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenant.schema.js';
 import { problemView } from './api-schemas.js';
 
@@ -36,6 +37,11 @@ const DOCUMENTED_SCHEMAS: readonly z.ZodType[] = [
   checkResultView,
   importPlanView,
   exportReportView,
+  refusalView,
+  refusalPageView,
+  trafficView,
+  previewRequestSchema,
+  previewView,
 ];
 
 /**

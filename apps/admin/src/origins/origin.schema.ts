@@ -74,6 +74,11 @@ export const originRuleView = z
     kind: z.enum(['exact', 'wildcard', 'regex', 'any']).meta({ example: 'wildcard' }),
     value: z.string().meta({ description: 'The normalised rule', example: 'https://*.example.com' }),
     createdAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
+    lastMatchedAt: z.iso.datetime().nullable().meta({
+      description: 'When a request or preflight last matched this rule, to within the gateways’ 5 s flush; null if never',
+      example: '2026-11-25T14:00:00.000Z',
+    }),
+    matchCount: z.number().int().meta({ description: 'Requests and preflights that matched this rule, on every gateway', example: 42 }),
   })
   .meta({ id: 'OriginRule' });
 

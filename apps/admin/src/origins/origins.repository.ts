@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type OriginRuleModel as OriginRuleRow, PrismaService } from '#database';
+import { type OriginRuleModel as OriginRuleRow, type OriginRuleUsageModel as OriginRuleUsageRow, PrismaService } from '#database';
+import type { OriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import { type Db, isUniqueViolation } from '../persistence/prisma-errors.js';
 import type { TenantRef } from '../tenants/tenant.js';
@@ -13,13 +14,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class OriginsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The rules in the order they were added, the gateway's matching order for regexes. */
+  /**
+   * The rules in the order they were added, the gateway's matching order for regexes, each
+   * with how often and when it last matched (recorded by the gateways, see traffic/).
+   */
   async list(tenant: TenantRef, db: Db = this.prisma): Promise<OriginRuleView[]> {
-    const rows = await db.originRule.findMany({
-      where: { tenantId: tenant.id },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return rows.map(toView);
+    // One after the other: `db` may be an interactive transaction, one connection.
+    const rows = await db.originRule.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const usage = await db.originRuleUsage.findMany({ where: { tenantId: tenant.id } });
+    const byRule = new Map(usage.map((row) => [row.ruleId, row]));
+    return rows.map((row) => withUsage(toView(row), byRule.get(row.id)));
   }
 
   /** How many rules the tenant has, of one kind or in all. */
@@ -69,5 +73,9 @@ function duplicate(value: string): DomainError {
 }
 
 function toView(row: OriginRuleRow): OriginRuleView {
-  return { id: row.id, kind: row.kind, value: row.value, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, kind: row.kind, value: row.value, createdAt: row.createdAt.toISOString(), lastMatchedAt: null, matchCount: 0 };
+}
+
+function withUsage(view: OriginRuleView, usage: OriginRuleUsageRow | undefined): OriginRuleView {
+  return usage === undefined ? view : { ...view, lastMatchedAt: usage.lastMatchedAt.toISOString(), matchCount: Number(usage.matchCount) };
 }

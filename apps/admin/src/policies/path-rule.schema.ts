@@ -30,7 +30,7 @@ const pathSchema = z
  * One origin rule in the forms `PUT /origins` takes: a string (an origin, a wildcard origin or
  * `*`), `{origin}`, or `{pattern, type: "regex"}`; parsed by the engine's `parseOriginRule`.
  */
-const originSchema = z
+export const originSchema = z
   .union(
     [
       z.string().max(MAX_ORIGIN_LENGTH, `must be at most ${MAX_ORIGIN_LENGTH} characters`),

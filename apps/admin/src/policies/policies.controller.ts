@@ -61,6 +61,7 @@ export class PoliciesController {
           ],
           preflightStatus: 204,
           timingAllowOrigin: false,
+          debugHeader: false,
           version: 1,
         },
       },

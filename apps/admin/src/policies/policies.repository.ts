@@ -71,6 +71,7 @@ export function policyRowOf(fields: PolicyFields) {
     pathRules: fields.pathRules as object[],
     preflightStatus: fields.preflightStatus,
     timingAllowOrigin: fields.timingAllowOrigin,
+    debugHeader: fields.debugHeader,
   };
 }
 
@@ -88,6 +89,7 @@ export function policyFieldsOf(row: PolicyRow): PolicyFields {
     pathRules: row.pathRules as unknown as PolicyFields['pathRules'],
     preflightStatus: row.preflightStatus === 200 ? 200 : 204,
     timingAllowOrigin: row.timingAllowOrigin,
+    debugHeader: row.debugHeader,
   };
 }
 

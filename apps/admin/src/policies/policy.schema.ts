@@ -90,6 +90,11 @@ const laterFields = {
   timingAllowOrigin: z
     .boolean()
     .meta({ description: 'Add `Timing-Allow-Origin: <origin>` to allowed actual responses', example: false }),
+  debugHeader: z.boolean().meta({
+    description:
+      'Every tenant response carries `CORS-Decision: allowed|refused; reason=<code>[; rule=<rule id>]` (rule ids only, never values)',
+    example: false,
+  }),
 };
 
 /**
@@ -120,6 +125,7 @@ export const replacePolicySchema = z
     pathRules: laterFields.pathRules.optional(),
     preflightStatus: laterFields.preflightStatus.optional(),
     timingAllowOrigin: laterFields.timingAllowOrigin.optional(),
+    debugHeader: laterFields.debugHeader.optional(),
     version: versionSchema.optional(),
     ...readOnlyFields,
   })
@@ -138,6 +144,7 @@ export const patchPolicySchema = z
     pathRules: laterFields.pathRules.optional(),
     preflightStatus: laterFields.preflightStatus.optional(),
     timingAllowOrigin: laterFields.timingAllowOrigin.optional(),
+    debugHeader: laterFields.debugHeader.optional(),
     version: versionSchema.optional(),
     ...readOnlyFields,
   })
@@ -169,6 +176,7 @@ export const policyView = z
     pathRules: z.array(pathRuleView),
     preflightStatus: z.union([z.literal(204), z.literal(200)]).meta({ example: 204 }),
     timingAllowOrigin: z.boolean().meta({ example: false }),
+    debugHeader: z.boolean().meta({ example: false }),
     warnings: z.array(z.string()).meta({
       description: 'What browsers will not honour, e.g. a maxAge above 7200 (Chromium’s cap); read-only',
       example: [],

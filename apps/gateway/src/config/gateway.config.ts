@@ -28,6 +28,11 @@ const gatewayEnv = z.object({
   HEADERS_TIMEOUT_SECONDS: envSchemas.positiveInt(10, 3600),
   BODY_MIN_BYTES_PER_SECOND: envSchemas.nonNegativeInt(240, 1024 * 1024 * 1024),
   MAX_CONNECTIONS_PER_CLIENT: envSchemas.positiveInt(64, 100_000),
+  TRAFFIC_RECORDING: envSchemas.boolean(true),
+  // SPEC "Traffic insight": written at least every 5 s.
+  TRAFFIC_FLUSH_INTERVAL_MS: envSchemas.positiveInt(5000, 5000),
+  TRAFFIC_MAX_ENTRIES_PER_TENANT: envSchemas.positiveInt(1000, 100_000),
+  TRAFFIC_MAX_ENTRIES: envSchemas.positiveInt(50_000, 10_000_000),
   GATEWAY_BODY_LIMIT_BYTES: envSchemas.positiveInt(10 * 1024 * 1024, 1024 * 1024 * 1024),
 });
 

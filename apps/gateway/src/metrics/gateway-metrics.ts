@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CorsDecision } from '#dynamic-cors';
+import { type CorsDecision, type CorsRefusalReason, REFUSAL_REASONS } from '#dynamic-cors';
 import type { PolicyCacheEvents } from '../policies/policy-cache.js';
 import type { PolicyChangeListenerEvents } from '../policies/policy-change.listener.js';
+import type { TrafficFlushEvents } from '../traffic/traffic-flusher.js';
 
 type Outcome = 'allowed' | 'refused' | 'reported';
 
@@ -21,6 +22,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly cacheEvents: PolicyCacheEvents;
   readonly listenerEvents: PolicyChangeListenerEvents;
+  readonly trafficEvents: TrafficFlushEvents;
+  private readonly refusals: Record<CorsRefusalReason, number>;
   private readonly decisions: Record<CorsDecision['kind'], Record<Outcome, number>>;
   private readonly invalidations: Counter;
   private readonly reads: Counter;
@@ -37,6 +40,18 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         for (const kind of KINDS) for (const outcome of OUTCOMES) if (decisions[kind][outcome] > 0) this.labels(kind, outcome).inc(decisions[kind][outcome]);
+      },
+    });
+    // By reason, with no tenant label: one series per reason whatever the number of tenants.
+    const refusals = (this.refusals = Object.fromEntries(REFUSAL_REASONS.map((reason) => [reason, 0])) as Record<CorsRefusalReason, number>);
+    new Counter({
+      name: 'corsmesh_cors_refusals_total',
+      help: 'Refused tenant requests (enforced or reported) by reason code',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reason of REFUSAL_REASONS) if (refusals[reason] > 0) this.labels(reason).inc(refusals[reason]);
       },
     });
     const cache = { hits: 0, misses: 0, evictions: 0 };
@@ -87,6 +102,30 @@ export class GatewayMetrics {
       heartbeat: () => void (listener.lastHeartbeatAt = performance.now()),
       reconnected: () => reconnects.inc(),
     };
+    const traffic = { lastFlushAt: Date.now() };
+    new Gauge({
+      name: 'corsmesh_traffic_flush_lag_seconds',
+      help: 'Seconds since traffic counts were last written to PostgreSQL (or since start)',
+      registers: [this.registry],
+      collect() {
+        this.set((Date.now() - traffic.lastFlushAt) / 1000);
+      },
+    });
+    const flushFailures = new Counter({
+      name: 'corsmesh_traffic_flush_failures_total',
+      help: 'Traffic windows that could not be written (their counts are lost; requests are unaffected)',
+      registers: [this.registry],
+    });
+    const dropped = new Counter({
+      name: 'corsmesh_traffic_dropped_entries_total',
+      help: 'Distinct refusals or request tuples not recorded because a per-tenant or total cap was reached',
+      registers: [this.registry],
+    });
+    this.trafficEvents = {
+      flushed: (at) => void (traffic.lastFlushAt = at),
+      failed: () => flushFailures.inc(),
+      dropped: (entries) => dropped.inc(entries),
+    };
     this.cacheEvents = {
       hit: () => void cache.hits++,
       miss: () => void cache.misses++,
@@ -97,6 +136,7 @@ export class GatewayMetrics {
 
   decision(decision: CorsDecision): void {
     this.decisions[decision.kind][decision.allowed ? 'allowed' : decision.block ? 'refused' : 'reported']++;
+    if (decision.refusal !== undefined) this.refusals[decision.refusal]++;
   }
 
   policyRead(): void {

@@ -45,6 +45,7 @@ export interface CompiledPolicy
     | 'maxAgeValue'
     | 'preflightStatus'
     | 'timingAllowOrigin'
+    | 'debugHeader'
     | 'actualTailHeaders'
     | 'anyOriginActualHeaders'
   > {
@@ -212,6 +213,9 @@ class CompiledCorsPolicy implements CompiledPolicy {
   }
   get timingAllowOrigin() {
     return this.shape.timingAllowOrigin;
+  }
+  get debugHeader() {
+    return this.shape.debugHeader;
   }
   get actualTailHeaders() {
     return this.shape.actualTailHeaders;

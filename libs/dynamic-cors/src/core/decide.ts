@@ -32,6 +32,17 @@ export type CorsRefusalReason =
   | 'malformed_origin'
   | 'null_origin';
 
+/** Every {@link CorsRefusalReason}, in a stable order. */
+export const REFUSAL_REASONS = Object.freeze([
+  'origin_not_listed',
+  'method_not_allowed',
+  'header_not_allowed',
+  'credentials_not_allowed',
+  'private_network_not_allowed',
+  'malformed_origin',
+  'null_origin',
+] as const) satisfies readonly CorsRefusalReason[];
+
 /** Which CORS situation a request is in. */
 export type CorsDecisionKind = 'no-origin' | 'same-origin' | 'preflight' | 'actual' | 'disabled';
 

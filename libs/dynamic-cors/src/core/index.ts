@@ -8,9 +8,10 @@ export type {
   WildcardOriginMatcher,
 } from './compile-policy.js';
 export type { PolicyShape } from './policy-shape.js';
-export { ACTUAL_VARY, CORS_DISABLED, decide, PREFLIGHT_VARY } from './decide.js';
+export { ACTUAL_VARY, CORS_DISABLED, decide, PREFLIGHT_VARY, REFUSAL_REASONS } from './decide.js';
 export { MAX_REQUESTED_HEADERS } from './preflight-checks.js';
 export { mergeVary } from './vary.js';
+export { corsDecisionHeader, DECISION_HEADER } from './decision-header.js';
 export type { CorsDecision, CorsDecisionKind, CorsRefusalReason, CorsRequest } from './decide.js';
 export {
   ALWAYS_ALLOWED_REQUEST_HEADERS,

@@ -32,6 +32,8 @@ export interface PolicyShape {
   readonly preflightStatus: 200 | 204;
   /** Whether allowed actual responses carry `Timing-Allow-Origin: <origin>`. */
   readonly timingAllowOrigin: boolean;
+  /** Whether responses carry `CORS-Decision` (see `corsDecisionHeader`). */
+  readonly debugHeader: boolean;
   /** Headers every allowed actual request carries besides Allow-Origin. */
   readonly actualTailHeaders: readonly CorsHeader[];
   /** Headers of an allowed actual request matched by `*` (Allow-Origin `*`). */
@@ -87,6 +89,7 @@ export function shapeOf(policy: CorsPolicy): PolicyShape {
   const privateNetwork = !!policy.allowPrivateNetwork;
   const preflightStatus = policy.preflightStatus === 200 ? 200 : 204;
   const timingAllowOrigin = policy.timingAllowOrigin === true;
+  const debugHeader = policy.debugHeader === true;
 
   // Keyed by what the shape is made of, warnings included: everything below is a function of
   // these values, and JSON keeps strings, numbers and booleans apart.
@@ -102,6 +105,7 @@ export function shapeOf(policy: CorsPolicy): PolicyShape {
     warningsAfter,
     preflightStatus,
     timingAllowOrigin,
+    debugHeader,
   ] as const;
   const key = JSON.stringify(parts);
   let shape = shapes.get(key);
@@ -125,6 +129,7 @@ function buildShape(
   warningsAfter: readonly string[],
   preflightStatus: 200 | 204,
   timingAllowOrigin: boolean,
+  debugHeader: boolean,
 ): PolicyShape {
   const exposeHeadersValue = exposed.filter((h) => !(credentials && h === '*')).join(', ');
   const actualTailHeaders: CorsHeader[] = [];
@@ -157,6 +162,7 @@ function buildShape(
     maxAgeValue,
     preflightStatus,
     timingAllowOrigin,
+    debugHeader,
     actualTailHeaders: freezeAll(actualTailHeaders),
     anyOriginActualHeaders: freezeAll([['access-control-allow-origin', '*'], ...actualTailHeaders]),
     allowMethodsHeader:

@@ -55,6 +55,11 @@ export interface CorsPolicy {
   readonly preflightStatus?: 200 | 204;
   /** Adds `Timing-Allow-Origin: <origin>` to allowed actual responses. */
   readonly timingAllowOrigin?: boolean;
+  /**
+   * Every tenant response carries `CORS-Decision: allowed|refused; reason=<code>[; rule=<id>]`
+   * (SPEC "Traffic insight"): opt-in, since it tells any caller why it was refused.
+   */
+  readonly debugHeader?: boolean;
   /** Ordered; the first rule matching the request path applies. None: the policy applies. */
   readonly pathRules?: readonly PathRule[];
 }

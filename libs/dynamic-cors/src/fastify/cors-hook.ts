@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
-import { CORS_DISABLED, decide, matchPathRule, type CorsDecision } from '../core/index.js';
+import { type CompiledPolicy, CORS_DISABLED, corsDecisionHeader, decide, DECISION_HEADER, matchPathRule, type CorsDecision } from '../core/index.js';
 import type { CorsTarget } from '../cors-policy-source.js';
 import type { DynamicCorsOptions } from '../dynamic-cors.options.js';
 
@@ -81,11 +81,12 @@ function apply(
   if (decision.kind === 'preflight' && !decision.block) {
     // Answered here, whatever routes exist. A refused preflight in report-only mode gets a
     // plain 204 without CORS headers: the browser refuses it, the gateway blocks nothing.
-    answerPreflight(reply, decision, policy.preflightStatus);
+    answerPreflight(reply, decision, policy);
     return;
   }
   reply.header('vary', decision.vary);
   for (const [name, value] of decision.headers) reply.header(name, value);
+  if (policy.debugHeader) reply.header(DECISION_HEADER, corsDecisionHeader(decision)!);
   if (policy.timingAllowOrigin && decision.allowed && decision.kind === 'actual') {
     // Resource Timing: lets the allowed page read this response's timings (SPEC "Preflight answers").
     reply.header('timing-allow-origin', origin!);
@@ -106,7 +107,7 @@ function apply(
  * for nothing it adds (issue 13). `hijack()` is Fastify's documented way to say the response
  * is taken care of; its onResponse hooks still run. Headers set by an earlier hook are kept.
  */
-function answerPreflight(reply: FastifyReply, decision: CorsDecision, status: number): void {
+function answerPreflight(reply: FastifyReply, decision: CorsDecision, policy: CompiledPolicy): void {
   reply.hijack();
   const lines: string[] = [];
   const earlier = reply.getHeaders();
@@ -118,7 +119,8 @@ function answerPreflight(reply: FastifyReply, decision: CorsDecision, status: nu
   }
   lines.push('vary', decision.vary);
   for (const [name, value] of decision.headers) lines.push(name, value);
-  reply.raw.writeHead(status, lines);
+  if (policy.debugHeader) lines.push(DECISION_HEADER, corsDecisionHeader(decision)!);
+  reply.raw.writeHead(policy.preflightStatus, lines);
   reply.raw.end();
 }
 

@@ -44,6 +44,8 @@ export interface PolicyFields {
   readonly pathRules: readonly PathRule[];
   readonly preflightStatus: 200 | 204;
   readonly timingAllowOrigin: boolean;
+  /** Tenant responses carry `CORS-Decision` (reason codes and rule ids). */
+  readonly debugHeader: boolean;
 }
 
 export interface Policy extends PolicyFields {
@@ -62,6 +64,9 @@ export interface OriginRule {
   /** The normalised rule, as the gateway matches it. */
   readonly value: string;
   readonly createdAt: string;
+  /** When a request last matched it (null: never), and how many did. */
+  readonly lastMatchedAt: string | null;
+  readonly matchCount: number;
 }
 
 /** The lists that are not paginated (origins, API keys). */
@@ -116,4 +121,52 @@ export interface CheckResult {
   readonly headers: Readonly<Record<string, string>>;
   readonly warnings: readonly string[];
   readonly policyVersion: number;
+}
+
+export type RefusalReason =
+  | 'origin_not_listed'
+  | 'method_not_allowed'
+  | 'header_not_allowed'
+  | 'credentials_not_allowed'
+  | 'private_network_not_allowed'
+  | 'malformed_origin'
+  | 'null_origin';
+
+/** Refused requests of one (origin, reason), summed over every gateway. */
+export interface Refusal {
+  readonly id: string;
+  readonly origin: string;
+  readonly reason: RefusalReason;
+  readonly mode: PolicyMode;
+  readonly count: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+  readonly methods: readonly string[];
+  readonly requestHeaders: readonly string[];
+  readonly samplePath: string;
+}
+
+export type TrafficWindow = '1h' | '24h' | '7d';
+
+export interface Traffic {
+  readonly window: TrafficWindow;
+  readonly bucketSeconds: number;
+  readonly buckets: readonly { readonly start: string; readonly allowed: number; readonly refused: number; readonly preflights: number }[];
+  readonly refusedByReason: Readonly<Partial<Record<RefusalReason, number>>>;
+}
+
+export interface PreviewItem {
+  readonly origin: string;
+  readonly method: string;
+  readonly requestHeaders: readonly string[];
+  readonly count: number;
+  readonly lastSeenAt: string;
+  readonly reason?: RefusalReason;
+}
+
+/** What a proposed change would do to the last 7 days of traffic. */
+export interface PolicyPreview {
+  readonly wouldRefuse: readonly PreviewItem[];
+  readonly wouldAllow: readonly PreviewItem[];
+  readonly replayed: number;
 }

@@ -9,12 +9,14 @@ import { AuditPanel } from '../tenant/audit-panel.js';
 import { CheckPanel } from '../tenant/check-panel.js';
 import { OriginsPanel } from '../tenant/origins-panel.js';
 import { PolicyPanel } from '../tenant/policy-panel.js';
+import { TrafficPanel } from '../traffic/traffic-panel.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useAsync } from '../ui/use-async.js';
 
 const SECTION_TITLES: Record<TenantSection, string> = {
   origins: 'Origins',
   policy: 'Policy',
+  traffic: 'Traffic',
   check: 'Test an origin',
   audit: 'Audit log',
   keys: 'API keys',
@@ -96,6 +98,8 @@ function Section({ tenant, section }: { tenant: Tenant; section: TenantSection }
       return <OriginsPanel tenant={tenant} />;
     case 'policy':
       return <PolicyPanel tenant={tenant} />;
+    case 'traffic':
+      return <TrafficPanel tenant={tenant} />;
     case 'check':
       return <CheckPanel tenant={tenant} />;
     case 'audit':

@@ -11,6 +11,7 @@ const ACTION_LABELS: Record<string, string> = {
   'origins.replaced': 'Origins replaced',
   'api-key.created': 'API key created',
   'api-key.revoked': 'API key revoked',
+  'refusal.dismissed': 'Refusal dismissed',
 };
 
 export function actionLabel(action: string): string {
@@ -26,6 +27,8 @@ export function summarise(event: AuditEvent): string {
       return text(after?.value);
     case 'origin.removed':
       return text(before?.value);
+    case 'refusal.dismissed':
+      return before ? `${text(before.origin)} (${text(before.reason)})` : '';
     case 'origins.replaced': {
       const was = listOf(event.before);
       const now = listOf(event.after);

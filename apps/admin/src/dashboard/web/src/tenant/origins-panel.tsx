@@ -7,6 +7,8 @@ import { ConfirmButton } from '../ui/confirm-button.js';
 import { EmptyState, ErrorNotice, Loading, SuccessNotice, Timestamp } from '../ui/feedback.js';
 import { Field } from '../ui/field.js';
 import { useAsync } from '../ui/use-async.js';
+import { ImpactPreview } from '../traffic/impact-preview.js';
+import { LastMatched } from '../traffic/last-matched.js';
 import { formatOriginLines, KIND_LABELS, parseOriginLines } from './origin-lines.js';
 
 type RuleKind = 'origin' | 'regex';
@@ -75,6 +77,7 @@ export function OriginsPanel({ tenant }: { tenant: Tenant }) {
                   <span class="muted small">
                     added <Timestamp iso={rule.createdAt} />
                   </span>
+                  <LastMatched rule={rule} />
                 </div>
                 <ConfirmButton
                   label="Remove"
@@ -93,6 +96,7 @@ export function OriginsPanel({ tenant }: { tenant: Tenant }) {
         )}
       </section>
       <BulkEditor
+        tenant={tenant}
         resource={resource}
         current={rules}
         disabled={state.status !== 'ready'}
@@ -181,6 +185,7 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
 }
 
 function BulkEditor(props: {
+  tenant: Tenant;
   resource: string;
   current: readonly OriginRule[];
   disabled: boolean;
@@ -275,6 +280,7 @@ function BulkEditor(props: {
                       lines.length === 1 ? 'this 1 line' : `these ${lines.length} lines`
                     }? Origins not in the list lose access.`}
               </p>
+              <ImpactPreview tenant={props.tenant} proposal={{ origins: lines.map((line) => line.input) }} />
               <div class="actions">
                 <button type="button" class="button button-danger" ref={confirmRef} disabled={busy} onClick={() => void replace()}>
                   {busy ? 'Replacing…' : 'Yes, replace the list'}

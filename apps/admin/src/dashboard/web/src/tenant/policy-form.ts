@@ -17,6 +17,7 @@ export interface PolicyForm {
   readonly pathRules: readonly PathRuleForm[];
   readonly preflightStatus: '204' | '200';
   readonly timingAllowOrigin: boolean;
+  readonly debugHeader: boolean;
 }
 
 /** Splits `X-A, X-B` (commas, spaces or new lines) into entries. */
@@ -41,6 +42,7 @@ export function formOf(policy: Policy): PolicyForm {
     pathRules: policy.pathRules.map(pathRuleFormOf),
     preflightStatus: policy.preflightStatus === 200 ? '200' : '204',
     timingAllowOrigin: policy.timingAllowOrigin,
+    debugHeader: policy.debugHeader,
   };
 }
 
@@ -61,6 +63,7 @@ export function fieldsOf(form: PolicyForm): Omit<PolicyFields, 'maxAge' | 'pathR
     pathRules: form.pathRules.map(pathRuleOf),
     preflightStatus: form.preflightStatus === '200' ? 200 : 204,
     timingAllowOrigin: form.timingAllowOrigin,
+    debugHeader: form.debugHeader,
   };
 }
 

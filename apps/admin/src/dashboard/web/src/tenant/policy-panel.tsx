@@ -6,6 +6,7 @@ import type { Policy, PolicyMode, Tenant } from '../api/types.js';
 import { ErrorNotice, Loading, SuccessNotice, Timestamp } from '../ui/feedback.js';
 import { Checkbox, Field } from '../ui/field.js';
 import { useAsync } from '../ui/use-async.js';
+import { ImpactPreview } from '../traffic/impact-preview.js';
 import { PathRulesEditor } from './path-rules-editor.js';
 import { COMMON_METHODS, fieldsOf, formOf, isChanged, type PolicyForm, splitNames } from './policy-form.js';
 
@@ -30,6 +31,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [previewing, setPreviewing] = useState(false);
 
   const policy = state.data;
 
@@ -48,6 +50,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
   const update = (patch: Partial<PolicyForm>) => {
     setDraft({ basedOn: policy, form: { ...form, ...patch } });
     setSaved(null);
+    setPreviewing(false);
   };
   const changed = isChanged(form, policy);
 
@@ -63,6 +66,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
         headers: { 'if-match': `"${policy.version}"` },
       });
       set(response.data);
+      setPreviewing(false);
       setSaved(`Saved as version ${response.data.version}. Gateways apply it within a second.`);
     } catch (caught) {
       setError(caught);
@@ -89,6 +93,7 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
     'pathRules',
     'preflightStatus',
     'timingAllowOrigin',
+    'debugHeader',
   ];
   const unplaced = invalid?.invalidFields.filter((field) => !shownAtFields.some((name) => invalid.reasonsFor(name).includes(field))) ?? [];
 
@@ -239,6 +244,14 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
             description="Allowed pages may read the response's Resource Timing (Timing-Allow-Origin: <origin>)."
           />
         </div>
+        <Checkbox
+          label="Send a CORS-Decision header"
+          name="debugHeader"
+          checked={form.debugHeader}
+          onChecked={(debugHeader) => update({ debugHeader })}
+          error={invalid?.reasonFor('debugHeader')}
+          description="Every response says allowed or refused, with the reason code and the matched rule's id (never its value): for debugging, since any caller can read it."
+        />
         <PathRulesEditor rules={form.pathRules} onRules={(pathRules) => update({ pathRules })} invalid={invalid} />
         {stale ? (
           <div class="notice notice-warning" role="alert">
@@ -262,7 +275,11 @@ export function PolicyPanel({ tenant }: { tenant: Tenant }) {
           <ErrorNotice error={unplaced.length ? new Error(unplaced.map((f) => `${f.field}: ${f.reason}`).join('; ')) : error} title="The policy was not saved." />
         ) : null}
         {saved ? <SuccessNotice>{saved}</SuccessNotice> : null}
+        {previewing && changed ? <ImpactPreview tenant={tenant} proposal={fieldsOf(form)} /> : null}
         <div class="actions">
+          <button type="button" class="button" disabled={busy || !changed} onClick={() => setPreviewing(true)}>
+            Preview impact
+          </button>
           <button type="submit" class="button button-primary" disabled={busy || !changed}>
             {busy ? 'Saving…' : 'Save policy'}
           </button>

@@ -1,0 +1,107 @@
+import { Prisma, PrismaService } from '#database';
+import type { TrafficBatch } from './traffic-batch.js';
+
+/** Rows kept per tenant in the database, beyond which the rarest, then oldest, go. */
+export interface TrafficTableLimits {
+  readonly refusalsPerTenant: number;
+  readonly tuplesPerTenant: number;
+}
+
+/**
+ * Writes a batch with upserts that add to what is stored (`count = count + EXCLUDED.count`),
+ * so that any number of gateways flushing at once add up, with no lost update. One JSON
+ * parameter per statement (`jsonb_to_recordset`), whatever the batch's size. Each statement
+ * is its own transaction: a failure loses that part of the batch only.
+ */
+export class TrafficWriter {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly limits: TrafficTableLimits,
+  ) {}
+
+  async write(batch: TrafficBatch, at: Date): Promise<void> {
+    if (batch.refusals.length > 0) {
+      const touched = await this.prisma.$queryRaw<{ tenant_id: string }[]>`
+        INSERT INTO traffic_refusals AS t (tenant_id, origin, reason, mode, count, methods, request_headers, sample_path, first_seen_at, last_seen_at)
+        SELECT r.tenant_id, r.origin, r.reason, r.mode, r.count, r.methods, r.request_headers, r.sample_path, ${at}, ${at}
+          FROM jsonb_to_recordset(${JSON.stringify(batch.refusals)}::jsonb)
+            AS r(tenant_id uuid, origin text, reason text, mode text, count bigint, methods text[], request_headers text[], sample_path text)
+        ON CONFLICT (tenant_id, origin, reason) DO UPDATE SET
+          count = t.count + EXCLUDED.count,
+          mode = EXCLUDED.mode,
+          methods = ${boundedUnion(Prisma.sql`t.methods`, Prisma.sql`EXCLUDED.methods`)},
+          request_headers = ${boundedUnion(Prisma.sql`t.request_headers`, Prisma.sql`EXCLUDED.request_headers`)},
+          sample_path = EXCLUDED.sample_path,
+          last_seen_at = GREATEST(t.last_seen_at, EXCLUDED.last_seen_at)
+        RETURNING CASE WHEN xmax = 0 THEN tenant_id END AS tenant_id`;
+      await this.trim('traffic_refusals', inserted(touched), this.limits.refusalsPerTenant);
+    }
+    if (batch.tuples.length > 0) {
+      const touched = await this.prisma.$queryRaw<{ tenant_id: string }[]>`
+        INSERT INTO traffic_tuples AS t (tenant_id, origin, method, request_headers, preflight, sample_path, count, last_seen_at)
+        SELECT r.tenant_id, r.origin, r.method, r.request_headers, r.preflight, r.sample_path, r.count, ${at}
+          FROM jsonb_to_recordset(${JSON.stringify(batch.tuples)}::jsonb)
+            AS r(tenant_id uuid, origin text, method text, request_headers text, preflight boolean, sample_path text, count bigint)
+        ON CONFLICT (tenant_id, origin, method, request_headers, preflight) DO UPDATE SET
+          count = t.count + EXCLUDED.count,
+          sample_path = EXCLUDED.sample_path,
+          last_seen_at = GREATEST(t.last_seen_at, EXCLUDED.last_seen_at)
+        RETURNING CASE WHEN xmax = 0 THEN tenant_id END AS tenant_id`;
+      await this.trim('traffic_tuples', inserted(touched), this.limits.tuplesPerTenant);
+    }
+    if (batch.usage.length > 0) {
+      // Joined with the rules: a rule deleted since the request leaves no row behind.
+      await this.prisma.$executeRaw`
+        INSERT INTO origin_rule_usage AS u (rule_id, tenant_id, match_count, last_matched_at)
+        SELECT r.rule_id, r.tenant_id, r.count, ${at}
+          FROM jsonb_to_recordset(${JSON.stringify(batch.usage)}::jsonb) AS r(rule_id uuid, tenant_id uuid, count bigint)
+          JOIN origin_rules o ON o.id = r.rule_id
+         ORDER BY r.rule_id
+        ON CONFLICT (rule_id) DO UPDATE SET
+          match_count = u.match_count + EXCLUDED.match_count,
+          last_matched_at = GREATEST(u.last_matched_at, EXCLUDED.last_matched_at)`;
+    }
+    if (batch.buckets.length > 0) {
+      await this.prisma.$executeRaw`
+        INSERT INTO traffic_buckets AS b (tenant_id, start, allowed, refused, preflights, refused_by_reason)
+        SELECT r.tenant_id, r.start, r.allowed, r.refused, r.preflights, r.refused_by_reason
+          FROM jsonb_to_recordset(${JSON.stringify(batch.buckets)}::jsonb)
+            AS r(tenant_id uuid, start timestamptz, allowed bigint, refused bigint, preflights bigint, refused_by_reason jsonb)
+        ON CONFLICT (tenant_id, start) DO UPDATE SET
+          allowed = b.allowed + EXCLUDED.allowed,
+          refused = b.refused + EXCLUDED.refused,
+          preflights = b.preflights + EXCLUDED.preflights,
+          refused_by_reason = (
+            SELECT COALESCE(jsonb_object_agg(key, total), '{}'::jsonb)
+              FROM (SELECT key, sum(value::bigint) AS total
+                      FROM (SELECT * FROM jsonb_each_text(b.refused_by_reason)
+                            UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.refused_by_reason)) AS counts
+                     GROUP BY key) AS summed)`;
+    }
+  }
+
+  /**
+   * Keeps at most `cap` rows for each tenant that just gained rows, the most frequent (then
+   * the most recent) ones: a flood of one-off origins churns among its own count-1 rows
+   * instead of pushing out refusals that keep happening. Only tenants that gained rows pay.
+   */
+  private async trim(table: 'traffic_refusals' | 'traffic_tuples', tenants: string[], cap: number): Promise<void> {
+    if (tenants.length === 0) return;
+    await this.prisma.$executeRaw`
+      DELETE FROM ${Prisma.raw(table)} WHERE ctid IN (
+        SELECT ctid FROM (
+          SELECT ctid, row_number() OVER (PARTITION BY tenant_id ORDER BY count DESC, last_seen_at DESC) AS rank
+            FROM ${Prisma.raw(table)} WHERE tenant_id = ANY(${tenants}::uuid[])) AS ranked
+         WHERE rank > ${cap})`;
+  }
+}
+
+/** The distinct tenants of an upsert's newly inserted rows. */
+function inserted(rows: readonly { tenant_id: string | null }[]): string[] {
+  return [...new Set(rows.flatMap((row) => (row.tenant_id === null ? [] : [row.tenant_id])))];
+}
+
+/** Two text arrays merged, distinct, at most 16 entries: refusals' methods and headers. */
+function boundedUnion(stored: Prisma.Sql, added: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`ARRAY(SELECT DISTINCT v FROM unnest(${stored} || ${added}) AS v ORDER BY v LIMIT 16)`;
+}
