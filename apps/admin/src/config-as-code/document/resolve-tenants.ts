@@ -19,6 +19,7 @@ export const DEFAULT_POLICY_FIELDS: PolicyFields = {
   pathRules: [],
   preflightStatus: 204,
   timingAllowOrigin: false,
+  debugHeader: false,
 };
 
 /** The tenants a configuration wants, in document order, or every reason it cannot be had. */

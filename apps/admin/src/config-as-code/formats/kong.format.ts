@@ -224,6 +224,7 @@ function serviceFor(tenant: TenantState, losses: Loss[]): object {
   if (policy.mode !== 'enforce') lose(`mode ${policy.mode}: Kong always enforces`);
   if (policy.preflightStatus !== DEFAULT_POLICY_FIELDS.preflightStatus) lose(`preflightStatus ${policy.preflightStatus}: Kong answers preflights 200`);
   if (policy.timingAllowOrigin) lose('timingAllowOrigin: the cors plugin sends no Timing-Allow-Origin');
+  if (policy.debugHeader) lose('debugHeader: the cors plugin sends no CORS-Decision header');
   const tags = [`tenant-${tenant.slug}`];
   return {
     name: tenant.slug,

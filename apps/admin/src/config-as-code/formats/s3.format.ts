@@ -171,6 +171,7 @@ function ruleFor(tenant: TenantState, losses: Loss[]): object[] {
   if (policy.mode !== 'enforce') lose(`mode ${policy.mode}: S3 always enforces`);
   if (policy.preflightStatus !== DEFAULT_POLICY_FIELDS.preflightStatus) lose(`preflightStatus ${policy.preflightStatus}: S3 answers preflights 200`);
   if (policy.timingAllowOrigin) lose('timingAllowOrigin: S3 sends no Timing-Allow-Origin');
+  if (policy.debugHeader) lose('debugHeader: S3 sends no CORS-Decision header');
   if (origins.length === 0 || methods.length === 0) {
     lose('no origin or method S3 can list: an S3 rule needs at least one of each, so none is written');
     return [];
