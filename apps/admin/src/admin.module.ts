@@ -13,6 +13,7 @@ import { OriginsModule } from './origins/origins.module.js';
 import { AdminProblemDetailsFilter } from './persistence/admin-problem-details.filter.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { VersionsModule } from './versions/versions.module.js';
 
 /** The admin REST API and dashboard. */
 @Module({})
@@ -30,6 +31,7 @@ export class AdminModule {
         ApiKeysModule,
         AuditModule,
         CheckModule,
+        VersionsModule,
         DocsModule,
         DashboardModule,
       ],

@@ -10,7 +10,8 @@ export type AuditAction =
   | 'origin.removed'
   | 'origins.replaced'
   | 'api-key.created'
-  | 'api-key.revoked';
+  | 'api-key.revoked'
+  | 'version.restored';
 
 /** A JSON value as stored in `before`/`after`: API views, never secrets. */
 export type AuditSnapshot = unknown;

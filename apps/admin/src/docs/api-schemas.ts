@@ -34,7 +34,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'The API key may not use this route (another tenant, or root only)',
   404: 'No such tenant or resource',
   409: 'Conflicts with an existing resource',
-  412: 'The policy version is stale (`If-Match` or `version`)',
+  412: 'The version is stale (`If-Match` or `version`): read it again',
   413: 'Request body larger than ADMIN_BODY_LIMIT_BYTES',
   415: 'The body is not application/json',
   429: 'A wrong token after too many failed authentications from this address or against this key (`Retry-After`)',

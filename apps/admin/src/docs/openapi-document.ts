@@ -10,6 +10,7 @@ import { pathRuleView } from '../policies/path-rule.schema.js';
 import { patchPolicySchema, pathRuleSchema, policyView, replacePolicySchema } from '../policies/policy.schema.js';
 import { tenantPageView } from '../tenants/tenant.js';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenant.schema.js';
+import { versionDiffView, versionPageView, versionView } from '../versions/version.schema.js';
 import { problemView } from './api-schemas.js';
 
 // Every schema a route refers to by id. Listed (not just imported for their types) so that
@@ -33,6 +34,9 @@ const DOCUMENTED_SCHEMAS: readonly z.ZodType[] = [
   auditEventPageView,
   checkRequestSchema,
   checkResultView,
+  versionPageView,
+  versionView,
+  versionDiffView,
 ];
 
 /**

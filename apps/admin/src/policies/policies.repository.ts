@@ -14,7 +14,7 @@ export class PoliciesRepository {
   async get(tenant: TenantRef, db: Db = this.prisma): Promise<PolicyRecord> {
     const row = await db.corsPolicy.findUnique({ where: { tenantId: tenant.id } });
     if (row === null) throw noPolicy(tenant);
-    return toRecord(row);
+    return toPolicyRecord(row);
   }
 
   /**
@@ -49,7 +49,7 @@ export class PoliciesRepository {
         version: { increment: 1 },
       },
     });
-    return toRecord(row);
+    return toPolicyRecord(row);
   }
 
   /**
@@ -70,7 +70,8 @@ function noPolicy(tenant: TenantRef): DomainError {
   return new DomainError('not_found', `tenant ${tenant.slug} has no policy`);
 }
 
-function toRecord(row: PolicyRow): PolicyRecord {
+/** The record of a stored policy row. */
+export function toPolicyRecord(row: PolicyRow): PolicyRecord {
   return {
     allowedMethods: row.allowedMethods,
     allowedHeaders: row.allowedHeaders,
