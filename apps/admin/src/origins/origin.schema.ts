@@ -23,7 +23,7 @@ export interface OriginRuleExtras {
 export type OriginRuleRequest = OriginRuleInput & OriginRuleExtras;
 
 const expiresAtSchema = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 date and time, e.g. 2026-12-31T23:59:59Z' })
+  .datetime({ offset: true, abort: true, error: 'must be an ISO 8601 date and time, e.g. 2026-12-31T23:59:59Z' })
   .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
   .nullable()
   .optional()

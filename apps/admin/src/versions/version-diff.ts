@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { VersionDiffView, VersionView } from './version.schema.js';
+import { SNAPSHOT_POLICY_FIELDS, type VersionDiffView, type VersionView } from './version.schema.js';
 
 type Snapshot = Pick<VersionView, 'policy' | 'origins'>;
 
@@ -12,7 +12,9 @@ export function diffSnapshots(from: Snapshot, to: Snapshot): Pick<VersionDiffVie
   const fields: VersionDiffView['fields'] = { added: [], removed: [], changed: [] };
   const before = from.policy as Record<string, unknown>;
   const after = to.policy as Record<string, unknown>;
-  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  // In the API's order of the fields, whatever order the stored JSON has them in.
+  for (const field of new Set([...SNAPSHOT_POLICY_FIELDS, ...Object.keys(before), ...Object.keys(after)])) {
+    if (!(field in before) && !(field in after)) continue;
     if (!(field in before)) fields.added.push({ field, after: after[field] });
     else if (!(field in after)) fields.removed.push({ field, before: before[field] });
     else if (!isDeepStrictEqual(before[field], after[field]))

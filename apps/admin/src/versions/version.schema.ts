@@ -34,6 +34,9 @@ const snapshotPolicyView = policyView
   .extend({ pathRules: z.array(pathRuleView) })
   .meta({ id: 'VersionPolicy' });
 
+/** The policy fields of a snapshot in the order the API shows them (and a diff lists them). */
+export const SNAPSHOT_POLICY_FIELDS: readonly string[] = Object.keys(snapshotPolicyView.shape);
+
 /** One version with the whole configuration it recorded. */
 export const versionView = versionItemView
   .extend({ policy: snapshotPolicyView, origins: z.array(snapshotOriginView) })
