@@ -198,7 +198,7 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
           if (error) setError(null);
         }}
         error={expiryError}
-        hint="After this day it stops matching by itself (a preview deployment, say)."
+        hint="Stops matching after this day."
       />
       <Field
         class="field-grow"
