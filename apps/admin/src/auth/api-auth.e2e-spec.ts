@@ -19,6 +19,8 @@ interface RouteCase {
   readonly url: string;
   readonly access: Access;
   readonly body?: () => unknown;
+  readonly query?: string;
+  readonly headers?: Record<string, string>;
 }
 
 const POLICY = {
@@ -66,11 +68,15 @@ const ROUTES: readonly RouteCase[] = [
     access: 'tenant',
     body: () => ({ origin: 'https://a.example.com', method: 'GET' }),
   },
+  { method: 'GET', url: '/api/v1/tenants/:slug/versions', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/versions/:version', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/versions/:version/diff', access: 'tenant', query: '?against=1' },
+  { method: 'POST', url: '/api/v1/tenants/:slug/versions/:version/restore', access: 'tenant', headers: { 'if-match': '*' } },
 ];
 
-function resolve(url: string, slug: string, fixture: Fixture): string {
-  const id = url.includes('/origins/') ? fixture.originId : fixture.spareKeyId;
-  return url.replace(':slug', slug).replace(':id', id);
+function resolve(route: RouteCase, slug: string, fixture: Fixture): string {
+  const id = route.url.includes('/origins/') ? fixture.originId : fixture.spareKeyId;
+  return route.url.replace(':slug', slug).replace(':id', id).replace(':version', '1') + (route.query ?? '');
 }
 
 describe(ApiAuthGuard.name, () => {
@@ -102,9 +108,10 @@ describe(ApiAuthGuard.name, () => {
     const call = (token: string | null | undefined, slug = fixture.slug, remoteAddress?: string) =>
       api.request({
         method: route.method,
-        url: resolve(route.url, slug, fixture),
+        url: resolve(route, slug, fixture),
         token,
         ...(route.body === undefined ? {} : { body: route.body() }),
+        ...(route.headers === undefined ? {} : { headers: route.headers }),
         ...(remoteAddress === undefined ? {} : { remoteAddress }),
       });
 
