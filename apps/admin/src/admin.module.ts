@@ -15,6 +15,7 @@ import { AdminProblemDetailsFilter } from './persistence/admin-problem-details.f
 import { PoliciesModule } from './policies/policies.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TrafficModule } from './traffic/traffic.module.js';
+import { VersionsModule } from './versions/versions.module.js';
 
 /** The admin REST API and dashboard. */
 @Module({})
@@ -34,6 +35,7 @@ export class AdminModule {
         CheckModule,
         ConfigAsCodeModule,
         TrafficModule,
+        VersionsModule,
         DocsModule,
         DashboardModule,
       ],

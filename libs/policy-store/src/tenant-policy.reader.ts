@@ -20,7 +20,7 @@ const POLICY_COLUMNS = Prisma.sql`
   t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
   p.path_rules, p.preflight_status, p.timing_allow_origin, p.debug_header,
-  COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value) ORDER BY o.created_at, o.id)
+  COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value, 'expiresAt', o.expires_at) ORDER BY o.created_at, o.id)
               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
 
 interface TenantPolicyRow {
@@ -40,7 +40,7 @@ interface TenantPolicyRow {
   timing_allow_origin: boolean;
   debug_header: boolean;
   version: number;
-  origins: { id: string; kind: OriginRuleKind; value: string }[];
+  origins: { id: string; kind: OriginRuleKind; value: string; expiresAt: string | null }[];
 }
 
 /**
@@ -111,7 +111,13 @@ type FoundRow = TenantPolicyRow & { via: 's' | 'h'; key: string };
 type RecentRow = TenantPolicyRow & { updated_at: Date };
 
 function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
-  const origins: OriginRule[] = row.origins.map((o) => ({ id: o.id, kind: o.kind, value: o.value }));
+  // Expired rules are read too: the compiled policy leaves them out by the clock, and the check
+  // endpoint explains a refusal with them.
+  const origins: OriginRule[] = row.origins.map((o) =>
+    o.expiresAt === null
+      ? { id: o.id, kind: o.kind, value: o.value }
+      : { id: o.id, kind: o.kind, value: o.value, expiresAt: new Date(o.expiresAt) },
+  );
   return {
     tenantId: row.tenant_id,
     slug: row.slug,

@@ -13,7 +13,8 @@ export type AuditAction =
   | 'origins.replaced'
   | 'api-key.created'
   | 'api-key.revoked'
-  | 'refusal.dismissed';
+  | 'refusal.dismissed'
+  | 'version.restored';
 
 /** A JSON value as stored in `before`/`after`: API views, never secrets. */
 export type AuditSnapshot = unknown;

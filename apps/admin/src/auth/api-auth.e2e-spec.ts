@@ -23,6 +23,7 @@ interface RouteCase {
   readonly body?: () => unknown;
   /** Appended to the URL: the tenant of a route outside /tenants/{slug} is in `?tenant=`. */
   readonly query?: string;
+  readonly headers?: Record<string, string>;
 }
 
 const POLICY = {
@@ -87,11 +88,15 @@ const ROUTES: readonly RouteCase[] = [
     access: 'tenant',
     body: () => ({ origins: ['https://a.example.com'] }),
   },
+  { method: 'GET', url: '/api/v1/tenants/:slug/versions', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/versions/:version', access: 'tenant' },
+  { method: 'GET', url: '/api/v1/tenants/:slug/versions/:version/diff', access: 'tenant', query: '?against=1' },
+  { method: 'POST', url: '/api/v1/tenants/:slug/versions/:version/restore', access: 'tenant', headers: { 'if-match': '*' } },
 ];
 
-function resolve(url: string, slug: string, fixture: Fixture): string {
-  const id = url.includes('/origins/') ? fixture.originId : url.includes('/refusals/') ? fixture.refusalId : fixture.spareKeyId;
-  return url.replace(':slug', slug).replace(':id', id);
+function resolve(route: RouteCase, slug: string, fixture: Fixture): string {
+  const id = route.url.includes('/origins/') ? fixture.originId : route.url.includes('/refusals/') ? fixture.refusalId : fixture.spareKeyId;
+  return (route.url + (route.query ?? '')).replaceAll(':slug', slug).replace(':id', id).replace(':version', '1');
 }
 
 describe(ApiAuthGuard.name, () => {
@@ -123,9 +128,10 @@ describe(ApiAuthGuard.name, () => {
     const call = (token: string | null | undefined, slug = fixture.slug, remoteAddress?: string) =>
       api.request({
         method: route.method,
-        url: resolve(route.url + (route.query ?? ''), slug, fixture),
+        url: resolve(route, slug, fixture),
         token,
         ...(route.body === undefined ? {} : { body: route.body() }),
+        ...(route.headers === undefined ? {} : { headers: route.headers }),
         ...(remoteAddress === undefined ? {} : { remoteAddress }),
       });
 

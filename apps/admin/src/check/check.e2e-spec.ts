@@ -110,6 +110,29 @@ describe(CheckController.name, () => {
       expect(result.matchedRule).toBeUndefined();
     });
 
+    it('says when the rule that would have matched expired', async () => {
+      const expiresAt = new Date(Date.now() + 300);
+      const added = await api.request({
+        method: 'POST',
+        url: `/api/v1/tenants/${slug}/origins`,
+        body: { origin: 'https://pr-9.preview.example.org', expiresAt: expiresAt.toISOString() },
+      });
+      expect(added.statusCode).toBe(201);
+      expect((await check({ origin: 'https://pr-9.preview.example.org', method: 'GET' })).allowed).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      const result = await check({ origin: 'https://pr-9.preview.example.org', method: 'GET' });
+
+      expect(result).toMatchObject({
+        allowed: false,
+        refusal: 'origin_not_listed',
+        reasons: [
+          'origin https://pr-9.preview.example.org matched no rule',
+          `origin rule https://pr-9.preview.example.org expired at ${expiresAt.toISOString()}`,
+        ],
+      });
+    });
+
     it('says the browser would refuse a credentialed request the policy does not allow credentials for', async () => {
       const result = await check({ origin: 'https://a.example.com', method: 'GET', credentials: true });
 

@@ -3,10 +3,12 @@ import {
   ALWAYS_ALLOWED_REQUEST_HEADERS,
   compilePolicy,
   CORS_DISABLED,
+  type CorsPolicy,
   type CorsRequest,
   decide,
   matchPathRule,
   normaliseMethod,
+  type OriginRule,
   policyWarnings,
   SAFELISTED_METHODS,
 } from '#dynamic-cors';
@@ -26,7 +28,8 @@ export class CheckService {
   async check(slug: string, input: CheckRequest): Promise<CheckResult> {
     const tenant = await this.reader.read({ slug });
     if (tenant === null) throw tenantNotFound(slug);
-    const tenantPolicy = compilePolicy(tenant.policy);
+    const now = Date.now();
+    const tenantPolicy = compilePolicy(tenant.policy, now);
     const pathRule =
       input.path === undefined || tenantPolicy.pathRules === undefined
         ? undefined
@@ -51,6 +54,12 @@ export class CheckService {
     const decision = pathRule !== undefined && pathRule.policy === undefined ? CORS_DISABLED : decide(compiled, request);
 
     const reasons = [...decision.reasons];
+    // The tenant's own origins apply unless the path rule that applied has origins of its own.
+    const ownOrigins = pathRule === undefined || tenant.policy.pathRules?.[pathRule.index]?.origins === undefined;
+    if (decision.refusal === 'origin_not_listed' && ownOrigins) {
+      const expired = expiredRuleMatching(tenant.policy, input.origin, now);
+      if (expired !== undefined) reasons.push(`origin rule ${expired.value} expired at ${expired.expiresAt!.toISOString()}`);
+    }
     let allowed = decision.allowed;
     let refusal = decision.refusal;
     // The gateway does not refuse this (the request itself is fine); the browser does, when
@@ -92,6 +101,15 @@ export class CheckService {
       policyVersion: tenant.version,
     };
   }
+}
+
+/** The expired origin rule that would have matched `origin` before it expired, if one would. */
+function expiredRuleMatching(policy: CorsPolicy, origin: string, now: number): OriginRule | undefined {
+  const expired = policy.origins.filter((rule) => rule.expiresAt !== undefined && rule.expiresAt.getTime() <= now);
+  if (expired.length === 0) return undefined;
+  // Compiled as of the beginning of time, when none of them had expired yet.
+  const before = compilePolicy({ ...policy, origins: expired, pathRules: [] }, -Infinity);
+  return decide(before, { method: 'GET', origin }).matchedRule;
 }
 
 /**

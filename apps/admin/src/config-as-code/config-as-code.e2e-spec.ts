@@ -326,6 +326,39 @@ describe(ConfigAsCodeController.name, () => {
       expect(events[0]).toMatchObject({ action: 'tenant.imported', actor: 'root', before: { policy: { maxAge: 100 } }, after: { policy: { maxAge: 7 } } });
     });
 
+    it('records one version per tenant whose CORS configuration changed, and none for a rename', async () => {
+      const document = documentOf(2, 'versioned');
+      await plan('dryRun=false', document);
+      document.tenants[0]!.policy.maxAge = 7;
+      document.tenants[1]!.name = 'Renamed';
+      await plan('dryRun=false', document);
+
+      const versionsOf = async (slug: string) => (await api.request({ method: 'GET', url: `/api/v1/tenants/${slug}/versions` })).json().items;
+      expect(await versionsOf('versioned-0')).toMatchObject([
+        { version: 2, actor: 'root', summary: 'imported: policy.maxAge' },
+        { version: 1, summary: 'created by a configuration import' },
+      ]);
+      expect(await versionsOf('versioned-1')).toHaveLength(1);
+    });
+
+    it('carries an origin’s expiry and note through the native format, and keeps them when S3 names the origin', async () => {
+      const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+      const document = {
+        version: 1,
+        tenants: [{ slug: 'expiring', name: 'Expiring', origins: [{ origin: 'https://preview.example.com', expiresAt, note: 'PR 42' }] }],
+      };
+      await plan('dryRun=false', document);
+
+      const exported = JSON.parse((await exporting('format=corsmesh&tenant=expiring')).body);
+      expect(exported.tenants[0].origins).toEqual([{ origin: 'https://preview.example.com', expiresAt, note: 'PR 42' }]);
+      expect((await plan('format=corsmesh', exported)).changes.map((c) => c.action)).toEqual(['unchanged']);
+
+      await plan('format=s3&tenant=expiring&dryRun=false', { CORSRules: [{ AllowedOrigins: ['https://preview.example.com', 'https://new.example.com'], AllowedMethods: ['GET'] }] });
+      const origins = (await api.request({ method: 'GET', url: '/api/v1/tenants/expiring/origins' })).json().items;
+      expect(origins.find((o: { value: string }) => o.value === 'https://preview.example.com')).toMatchObject({ expiresAt, note: 'PR 42' });
+      expect(origins.find((o: { value: string }) => o.value === 'https://new.example.com')).toMatchObject({ expiresAt: null, note: null });
+    });
+
     it('moves a hostname from one tenant to another in one import', async () => {
       const document = documentOf(2, 'move');
       await plan('dryRun=false', document);

@@ -9,10 +9,11 @@ import { ConfigExportService } from './config-export.service.js';
 import { ConfigImportService } from './config-import.service.js';
 import { ConfigStateRepository } from './config-state.repository.js';
 import { TenantChangeApplier } from './tenant-change.applier.js';
+import { VersionLogModule } from '../versions/version-log.module.js';
 
 /** Configuration as code: export and import of whole configurations in several formats. */
 @Module({
-  imports: [AuthModule, AuditLogModule, TenantsModule, PoliciesModule, OriginsModule],
+  imports: [AuthModule, AuditLogModule, TenantsModule, PoliciesModule, OriginsModule, VersionLogModule],
   controllers: [ConfigAsCodeController],
   providers: [ConfigStateRepository, ConfigExportService, ConfigImportService, TenantChangeApplier],
 })

@@ -9,7 +9,7 @@ import { DEFAULT_POLICY_FIELDS } from './document/resolve-tenants.js';
 const withEverything = {
   hostnames: { select: { hostname: true }, orderBy: { hostname: 'asc' } },
   policy: true,
-  origins: { select: { kind: true, value: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  origins: { select: { kind: true, value: true, expiresAt: true, note: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
 } as const satisfies Prisma.TenantInclude;
 type TenantRow = Prisma.TenantGetPayload<{ include: typeof withEverything }>;
 
@@ -64,7 +64,7 @@ export class ConfigStateRepository {
           upstreamUrl: tenant.upstreamUrl,
           hostnames: { createMany: { data: tenant.hostnames.map((hostname) => ({ hostname })) } },
           policy: { create: policyRowOf(tenant.policy) },
-          origins: { createMany: { data: tenant.origins.map((rule) => ({ kind: rule.kind, value: rule.value })) } },
+          origins: { createMany: { data: tenant.origins.map(({ kind, value, expiresAt, note }) => ({ kind, value, expiresAt, note })) } },
         },
         select: { id: true, slug: true },
       }),

@@ -18,6 +18,7 @@ const adminEnv = z.object({
   UPSTREAM_ALLOWED_HOSTS: envSchemas.upstreamAllowedHosts,
   ADMIN_BODY_LIMIT_BYTES: envSchemas.positiveInt(256 * 1024, 64 * 1024 * 1024),
   ADMIN_IMPORT_BODY_LIMIT_BYTES: envSchemas.positiveInt(10 * 1024 * 1024, 256 * 1024 * 1024),
+  VERSIONS_KEPT_PER_TENANT: envSchemas.positiveInt(200, 100_000),
 });
 
 /** The admin app's configuration, validated once at start-up. */

@@ -35,7 +35,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: 'No such tenant or resource',
   406: 'The format has no representation of the kind `Accept` asks for',
   409: 'Conflicts with an existing resource',
-  412: 'The policy version is stale (`If-Match` or `version`)',
+  412: 'The version is stale (`If-Match` or `version`): read it again',
   413: 'Request body larger than ADMIN_BODY_LIMIT_BYTES (ADMIN_IMPORT_BODY_LIMIT_BYTES for an import)',
   415: 'The body is not application/json (an import: not JSON, YAML or XML)',
   429: 'A wrong token after too many failed authentications from this address or against this key (`Retry-After`)',

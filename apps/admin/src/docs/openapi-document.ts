@@ -12,6 +12,7 @@ import { patchPolicySchema, pathRuleSchema, policyView, replacePolicySchema } fr
 import { tenantPageView } from '../tenants/tenant.js';
 import { previewRequestSchema, previewView, refusalPageView, refusalView, trafficView } from '../traffic/traffic.schema.js';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenant.schema.js';
+import { versionDiffView, versionPageView, versionView } from '../versions/version.schema.js';
 import { problemView } from './api-schemas.js';
 
 // Every schema a route refers to by id. Listed (not just imported for their types) so that
@@ -42,6 +43,9 @@ const DOCUMENTED_SCHEMAS: readonly z.ZodType[] = [
   trafficView,
   previewRequestSchema,
   previewView,
+  versionPageView,
+  versionView,
+  versionDiffView,
 ];
 
 /**

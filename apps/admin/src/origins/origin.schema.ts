@@ -9,6 +9,36 @@ export const MAX_ORIGINS = 1000;
  */
 export const MAX_REGEX_RULES = 20;
 
+/** Longest note on an origin rule. */
+export const MAX_NOTE_LENGTH = 500;
+
+/** What an origin rule carries besides the rule itself. */
+export interface OriginRuleExtras {
+  /** When the rule stops matching; null: never. */
+  readonly expiresAt: Date | null;
+  readonly note: string | null;
+}
+
+/** A submitted rule: the rule for the CORS engine, and its expiry and note. */
+export type OriginRuleRequest = OriginRuleInput & OriginRuleExtras;
+
+const expiresAtSchema = z.iso
+  .datetime({ offset: true, abort: true, error: 'must be an ISO 8601 date and time, e.g. 2026-12-31T23:59:59Z' })
+  .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
+  .nullable()
+  .optional()
+  .meta({
+    description: 'When the rule stops matching (in the future); every gateway drops it within a second of this time',
+    example: '2026-12-31T23:59:59Z',
+  });
+
+const noteSchema = z
+  .string()
+  .max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`)
+  .nullable()
+  .optional()
+  .meta({ description: 'Free text, e.g. a ticket', example: 'PR #482 preview' });
+
 /**
  * One rule as submitted: `{origin}` (exact, wildcard `https://*.example.com` or `*`) or
  * `{pattern, type: "regex"}`. Only the shape is checked here; what the rule means is checked by
@@ -34,6 +64,8 @@ export const originRuleInputSchema = z
         example: '^https://app-[a-z0-9]+\\.example\\.com$',
       }),
     type: z.literal('regex', 'must be "regex"').optional(),
+    expiresAt: expiresAtSchema,
+    note: noteSchema,
   })
   .superRefine((rule, ctx) => {
     if (rule.origin !== undefined && rule.pattern !== undefined) {
@@ -46,10 +78,19 @@ export const originRuleInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['type'], message: 'goes only with a pattern' });
     }
   })
-  .transform((rule): OriginRuleInput =>
-    rule.pattern !== undefined ? { pattern: rule.pattern, type: 'regex' } : { origin: rule.origin ?? '' },
-  )
-  .meta({ id: 'OriginRuleInput', description: '`{"origin": …}` or `{"pattern": …, "type": "regex"}`' });
+  .transform((rule): OriginRuleRequest => {
+    const extras: OriginRuleExtras = {
+      expiresAt: rule.expiresAt == null ? null : new Date(rule.expiresAt),
+      note: rule.note == null || rule.note === '' ? null : rule.note,
+    };
+    return rule.pattern !== undefined
+      ? { pattern: rule.pattern, type: 'regex', ...extras }
+      : { origin: rule.origin ?? '', ...extras };
+  })
+  .meta({
+    id: 'OriginRuleInput',
+    description: '`{"origin": …}` or `{"pattern": …, "type": "regex"}`, optionally with `expiresAt` and `note`',
+  });
 
 /** `PUT /tenants/{slug}/origins`. */
 export const replaceOriginsSchema = z
@@ -74,6 +115,12 @@ export const originRuleView = z
     kind: z.enum(['exact', 'wildcard', 'regex', 'any']).meta({ example: 'wildcard' }),
     value: z.string().meta({ description: 'The normalised rule', example: 'https://*.example.com' }),
     createdAt: z.iso.datetime().meta({ example: '2026-11-25T13:00:00.000Z' }),
+    expiresAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'When the rule stops (or stopped) matching; null: never', example: null }),
+    expired: z.boolean().meta({ description: 'Whether `expiresAt` has passed: the rule no longer matches', example: false }),
+    note: z.string().nullable().meta({ example: null }),
     lastMatchedAt: z.iso.datetime().nullable().meta({
       description: 'When a request or preflight last matched this rule, to within the gateways’ 5 s flush; null if never',
       example: '2026-11-25T14:00:00.000Z',

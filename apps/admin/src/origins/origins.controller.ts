@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { OriginRuleInput } from '#dynamic-cors';
 import { API_PREFIX } from '../api-prefix.js';
 import { ApiAuthGuard } from '../auth/api-auth.guard.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -9,6 +8,7 @@ import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import {
   originRuleInputSchema,
+  type OriginRuleRequest,
   type OriginRuleView,
   type ReplaceOriginsInput,
   replaceOriginsSchema,
@@ -40,6 +40,7 @@ export class OriginsController {
       wildcard: { value: { origin: 'https://*.example.com' } },
       any: { value: { origin: '*' } },
       regex: { value: { pattern: '^https://pr-[0-9]+\\.preview\\.example\\.com$', type: 'regex' } },
+      expiring: { value: { origin: 'https://pr-482.preview.example.com', expiresAt: '2026-12-31T23:59:59Z', note: 'PR #482' } },
     },
   })
   @ApiResponse({ status: 201, description: 'The stored rule', schema: schemaRef('OriginRule') })
@@ -47,7 +48,7 @@ export class OriginsController {
   add(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
-    @Body(new ZodValidationPipe(originRuleInputSchema)) body: OriginRuleInput,
+    @Body(new ZodValidationPipe(originRuleInputSchema)) body: OriginRuleRequest,
   ): Promise<OriginRuleView> {
     return this.origins.add(principal.actor, slug, body);
   }

@@ -421,4 +421,91 @@ describe(OriginsController.name, () => {
       expect((await api.request({ method: 'DELETE', url: `${url()}/not-a-uuid` })).statusCode).toBe(404);
     });
   });
+
+  describe('expiry and note', () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+    it('stores expiresAt and note on an added rule and lists it live', async () => {
+      const expiresAt = inDays(3);
+
+      const response = await api.request({
+        method: 'POST',
+        url: url(),
+        body: { origin: 'https://pr-482.preview.example.com', expiresAt, note: 'PR #482' },
+      });
+
+      expect(response.statusCode).toBe(201);
+      expect(originRuleView.parse(response.json())).toMatchObject({ expiresAt, note: 'PR #482', expired: false });
+      const [listed] = (await api.request({ method: 'GET', url: url() })).json().items;
+      expect(listed).toMatchObject({ expiresAt, note: 'PR #482', expired: false });
+    });
+
+    it('lists a rule whose time has passed with expired: true', async () => {
+      await api.request({
+        method: 'POST',
+        url: url(),
+        body: { origin: 'https://soon.example.com', expiresAt: new Date(Date.now() + 300).toISOString() },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      const [listed] = (await api.request({ method: 'GET', url: url() })).json().items;
+
+      expect(listed).toMatchObject({ value: 'https://soon.example.com', expired: true });
+    });
+
+    it('lists a rule without them with nulls', async () => {
+      await addOrigins(api, slug, 'https://a.example.com');
+
+      const [listed] = (await api.request({ method: 'GET', url: url() })).json().items;
+
+      expect(listed).toMatchObject({ expiresAt: null, note: null, expired: false });
+    });
+
+    it.each([
+      [{ expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt', 'must be in the future'],
+      [{ expiresAt: 'tomorrow' }, 'expiresAt', 'must be an ISO 8601 date and time, e.g. 2026-12-31T23:59:59Z'],
+      [{ note: 'x'.repeat(501) }, 'note', 'must be at most 500 characters'],
+    ])('refuses %j naming %s', async (extra, field, reason) => {
+      const response = await api.request({ method: 'POST', url: url(), body: { origin: 'https://a.example.com', ...extra } });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field, reason }]);
+    });
+
+    it('sets, changes and clears them with the bulk replace, keeping the rule', async () => {
+      const expiresAt = inDays(1);
+      await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://a.example.com', expiresAt, note: 'first' }, { origin: 'https://b.example.com' }] },
+      });
+      const [before] = (await api.request({ method: 'GET', url: url() })).json().items.filter(
+        (o: { value: string }) => o.value === 'https://a.example.com',
+      );
+
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://a.example.com', note: 'second' }, { origin: 'https://b.example.com', expiresAt }] },
+      });
+
+      expect(response.statusCode).toBe(200);
+      const byValue = Object.fromEntries(
+        originRuleListView.parse(response.json()).items.map((o) => [o.value, o]),
+      );
+      expect(byValue['https://a.example.com']).toMatchObject({ id: before.id, expiresAt: null, note: 'second' });
+      expect(byValue['https://b.example.com']).toMatchObject({ expiresAt, note: null });
+    });
+
+    it('names the rule of a bulk replace with a past expiresAt', async () => {
+      const response = await api.request({
+        method: 'PUT',
+        url: url(),
+        body: { origins: [{ origin: 'https://a.example.com' }, { origin: 'https://b.example.com', expiresAt: '2020-01-01T00:00:00Z' }] },
+      });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalidFields).toEqual([{ field: 'origins[1].expiresAt', reason: 'must be in the future' }]);
+    });
+  });
 });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { type OriginRuleModel as OriginRuleRow, type OriginRuleUsageModel as OriginRuleUsageRow, PrismaService } from '#database';
-import type { OriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import { type Db, isUniqueViolation } from '../persistence/prisma-errors.js';
 import type { TenantRef } from '../tenants/tenant.js';
@@ -38,7 +37,7 @@ export class OriginsRepository {
     });
     if (existing !== null) throw duplicate(rule.value);
     try {
-      return toView(await db.originRule.create({ data: { tenantId: tenant.id, kind: rule.kind, value: rule.value } }));
+      return toView(await db.originRule.create({ data: { tenantId: tenant.id, ...columnsOf(rule) } }));
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(rule.value);
       throw error;
@@ -46,16 +45,25 @@ export class OriginsRepository {
   }
 
   /**
-   * Makes the tenant's rules exactly `rules`: deletes the others and inserts the new ones,
-   * leaving rules that stay untouched (same id, same creation time).
+   * Makes the tenant's rules exactly `rules`: deletes the others and inserts the new ones;
+   * rules that stay keep their id and creation time, and take the expiry and note given.
    */
   async replace(tenant: TenantRef, rules: readonly NewOriginRule[], db: Db): Promise<OriginRuleView[]> {
     const values = rules.map((rule) => rule.value);
     await db.originRule.deleteMany({ where: { tenantId: tenant.id, value: { notIn: values } } });
     await db.originRule.createMany({
-      data: rules.map((rule) => ({ tenantId: tenant.id, kind: rule.kind, value: rule.value })),
+      data: rules.map((rule) => ({ tenantId: tenant.id, ...columnsOf(rule) })),
       skipDuplicates: true,
     });
+    if (rules.length > 0) {
+      // One statement for the rules that stayed, touching only those whose expiry or note changed.
+      await db.$executeRaw`
+        UPDATE origin_rules o SET expires_at = r.expires_at, note = r.note
+          FROM unnest(${values}::text[], ${rules.map((r) => r.expiresAt?.toISOString() ?? null)}::text[]::timestamptz[], ${rules.map((r) => r.note)}::text[])
+               AS r(value, expires_at, note)
+         WHERE o.tenant_id = ${tenant.id}::uuid AND o.value = r.value
+           AND (o.expires_at IS DISTINCT FROM r.expires_at OR o.note IS DISTINCT FROM r.note)`;
+    }
     return this.list(tenant, db);
   }
 
@@ -72,8 +80,23 @@ function duplicate(value: string): DomainError {
   return new DomainError('conflict', `origin rule ${value} is already allowed`);
 }
 
-function toView(row: OriginRuleRow): OriginRuleView {
-  return { id: row.id, kind: row.kind, value: row.value, createdAt: row.createdAt.toISOString(), lastMatchedAt: null, matchCount: 0 };
+function columnsOf(rule: NewOriginRule) {
+  return { kind: rule.kind, value: rule.value, expiresAt: rule.expiresAt, note: rule.note };
+}
+
+/** The API's view of a stored rule; `expired` as of now; never matched until its usage says otherwise. */
+export function toView(row: OriginRuleRow): OriginRuleView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    value: row.value,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    expired: row.expiresAt !== null && row.expiresAt.getTime() <= Date.now(),
+    note: row.note,
+    lastMatchedAt: null,
+    matchCount: 0,
+  };
 }
 
 function withUsage(view: OriginRuleView, usage: OriginRuleUsageRow | undefined): OriginRuleView {

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
-import { credentialsConflict, type OriginRuleInput, parseOriginRule } from '#dynamic-cors';
+import { credentialsConflict, parseOriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
 import { usesOwnOriginsWithCredentials } from '../policies/policy.schema.js';
 import type { TenantRef } from '../tenants/tenant.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
-import { MAX_ORIGINS, MAX_REGEX_RULES, type OriginRuleView } from './origin.schema.js';
+import { VersionRecorder } from '../versions/version-recorder.js';
+import { MAX_ORIGINS, MAX_REGEX_RULES, type OriginRuleRequest, type OriginRuleView } from './origin.schema.js';
 import { type NewOriginRule, parseOriginRules } from './origin-rules.js';
 import { OriginsRepository } from './origins.repository.js';
 
@@ -28,16 +29,17 @@ export class OriginsService {
     private readonly policies: PoliciesRepository,
     private readonly origins: OriginsRepository,
     private readonly audit: AuditLogRepository,
+    private readonly versions: VersionRecorder,
   ) {}
 
   async list(slug: string): Promise<OriginRuleView[]> {
     return this.origins.list(await this.tenants.requireRef(slug));
   }
 
-  add(actor: string, slug: string, input: OriginRuleInput): Promise<OriginRuleView> {
+  add(actor: string, slug: string, input: OriginRuleRequest): Promise<OriginRuleView> {
     const parsed = parseOriginRule(input);
     if (!parsed.ok) throw DomainError.validation([{ field: parsed.field, reason: parsed.reason }]);
-    const rule = parsed.rule;
+    const rule: NewOriginRule = { ...parsed.rule, expiresAt: input.expiresAt, note: input.note };
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
       const policy = await this.policies.lock(tenant, tx);
@@ -62,6 +64,8 @@ export class OriginsService {
       }
       const added = await this.origins.add(tenant, rule, tx);
       await this.audit.record(tenant, { actor, action: 'origin.added', before: null, after: added }, tx);
+      const until = added.expiresAt === null ? '' : ` until ${added.expiresAt}`;
+      await this.versions.record(tx, tenant, actor, `added origin ${added.value}${until}`);
       return added;
     });
   }
@@ -71,7 +75,7 @@ export class OriginsService {
    * written, and the write is one transaction with one audit event. The database triggers'
    * notifications of that transaction are identical, so PostgreSQL delivers one.
    */
-  replace(actor: string, slug: string, inputs: readonly OriginRuleInput[]): Promise<OriginRuleView[]> {
+  replace(actor: string, slug: string, inputs: readonly OriginRuleRequest[]): Promise<OriginRuleView[]> {
     const rules = parseAll(inputs);
     return this.prisma.$transaction(async (tx) => {
       const tenant = await this.tenants.requireRef(slug, tx);
@@ -86,6 +90,7 @@ export class OriginsService {
       const before = await this.origins.list(tenant, tx);
       const after = await this.origins.replace(tenant, rules, tx);
       await this.audit.record(tenant, { actor, action: 'origins.replaced', before, after }, tx);
+      await this.versions.record(tx, tenant, actor, replacementSummary(before, after));
       return after;
     });
   }
@@ -96,8 +101,18 @@ export class OriginsService {
       await this.policies.lock(tenant, tx);
       const removed = await this.origins.remove(tenant, id, tx);
       await this.audit.record(tenant, { actor, action: 'origin.removed', before: removed, after: null }, tx);
+      await this.versions.record(tx, tenant, actor, `removed origin ${removed.value}`);
     });
   }
+}
+
+/** `replaced the origins: 2 added, 1 removed (3 in all)`. */
+function replacementSummary(before: readonly OriginRuleView[], after: readonly OriginRuleView[]): string {
+  const was = new Set(before.map((rule) => rule.value));
+  const now = new Set(after.map((rule) => rule.value));
+  const added = after.filter((rule) => !was.has(rule.value)).length;
+  const removed = before.filter((rule) => !now.has(rule.value)).length;
+  return `replaced the origins: ${added} added, ${removed} removed (${after.length} in all)`;
 }
 
 /** Why a rule cannot be added while the policy allows credentials, if it cannot. */
@@ -107,7 +122,7 @@ function withCredentials(rule: NewOriginRule): string | undefined {
   return conflict === undefined ? undefined : `${conflict}; or turn credentials off first: ${rule.value}`;
 }
 
-function parseAll(inputs: readonly OriginRuleInput[]): NewOriginRule[] {
+function parseAll(inputs: readonly OriginRuleRequest[]): NewOriginRule[] {
   const { rules, invalid } = parseOriginRules(inputs);
   if (invalid.length > 0) throw DomainError.validation(invalid);
   return rules;

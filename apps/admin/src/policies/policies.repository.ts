@@ -14,7 +14,7 @@ export class PoliciesRepository {
   async get(tenant: TenantRef, db: Db = this.prisma): Promise<PolicyRecord> {
     const row = await db.corsPolicy.findUnique({ where: { tenantId: tenant.id } });
     if (row === null) throw noPolicy(tenant);
-    return toRecord(row);
+    return toPolicyRecord(row);
   }
 
   /**
@@ -37,7 +37,7 @@ export class PoliciesRepository {
       where: { tenantId: tenant.id },
       data: { ...policyRowOf(fields), version: { increment: 1 } },
     });
-    return toRecord(row);
+    return toPolicyRecord(row);
   }
 
   /**
@@ -93,6 +93,7 @@ export function policyFieldsOf(row: PolicyRow): PolicyFields {
   };
 }
 
-function toRecord(row: PolicyRow): PolicyRecord {
+/** The record of a stored policy row: its fields and concurrency token. */
+export function toPolicyRecord(row: PolicyRow): PolicyRecord {
   return { ...policyFieldsOf(row), version: row.version, updatedAt: row.updatedAt.toISOString() };
 }

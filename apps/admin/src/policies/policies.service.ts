@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
 import type { OriginRule } from '#dynamic-cors';
 import { DomainError } from '#problem-details';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
+import { VersionRecorder } from '../versions/version-recorder.js';
 import { satisfies, type VersionPrecondition } from './if-match.js';
 import { PoliciesRepository } from './policies.repository.js';
 import { policyIssues } from './policy-rules.js';
@@ -33,6 +35,7 @@ export class PoliciesService {
     private readonly tenants: TenantsRepository,
     private readonly policies: PoliciesRepository,
     private readonly audit: AuditLogRepository,
+    private readonly versions: VersionRecorder,
   ) {}
 
   async get(slug: string): Promise<PolicyView> {
@@ -56,9 +59,24 @@ export class PoliciesService {
       assertValid(fields, origins);
       const after = await this.policies.update(tenant, fields, tx);
       await this.audit.record(tenant, { actor, action: 'policy.updated', before, after }, tx);
+      await this.versions.record(tx, tenant, actor, policySummary(before, after));
       return toPolicyView(after);
     });
   }
+}
+
+/** `policy changed: maxAge 600 → 3600, mode`: the fields that changed, short values shown. */
+function policySummary(before: PolicyRecord, after: PolicyRecord): string {
+  const changed = (Object.keys(after) as (keyof PolicyRecord)[]).filter(
+    (field) => field !== 'version' && field !== 'updatedAt' && !isDeepStrictEqual(before[field], after[field]),
+  );
+  if (changed.length === 0) return 'policy saved unchanged';
+  const shown = changed.map((field) => {
+    const was = JSON.stringify(before[field]);
+    const now = JSON.stringify(after[field]);
+    return was.length + now.length <= 40 ? `${field} ${was} → ${now}` : field;
+  });
+  return `policy changed: ${shown.join(', ')}`;
 }
 
 function merge(current: PolicyRecord, change: PolicyChange): PolicyFields {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#database';
 import { AuditLogRepository } from '../audit/audit-log.repository.js';
+import { VersionRecorder } from '../versions/version-recorder.js';
 import type { Page } from '../pagination/page.js';
 import type { Tenant } from './tenant.js';
 import type { CreateTenantInput, ListTenantsQuery, UpdateTenantInput } from './tenant.schema.js';
@@ -18,6 +19,7 @@ export class TenantsService {
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditLogRepository,
     private readonly hosts: TenantHostsValidator,
+    private readonly versions: VersionRecorder,
   ) {}
 
   create(actor: string, input: CreateTenantInput): Promise<Tenant> {
@@ -25,6 +27,8 @@ export class TenantsService {
       this.hosts.check(input);
       const tenant = await this.tenants.create(input, tx);
       await this.audit.record(tenant, { actor, action: 'tenant.created', before: null, after: tenant }, tx);
+      // Version 1: the default policy and no origins (SPEC "Details of the second wave").
+      await this.versions.record(tx, tenant, actor, 'tenant created');
       return tenant;
     });
   }

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '#dynamic-cors';
+import { decide, DEFAULT_POLICY } from '#dynamic-cors';
 import type { TenantLookup, TenantPolicy } from '#policy-store';
 import { PolicyCache, unknownEntryBytes } from './policy-cache.js';
 
@@ -291,6 +291,29 @@ describe(PolicyCache.name, () => {
       expect(cache.get({ slug: 'a' })).toMatchObject({ slug: 'a' });
       expect(cache.get({ slug: 'b' })).toBeInstanceOf(Promise);
       expect(cache.get({ slug: 'c' })).toMatchObject({ slug: 'c' });
+    });
+  });
+
+  describe('expiring origin rules', () => {
+    const origin = 'https://pr-7.example.com';
+    const allows = (found: ReturnType<PolicyCache['get']>) =>
+      decide((found as NonNullable<Awaited<typeof found>>).policy, { method: 'GET', origin }).allowed;
+
+    it('stops matching a rule from its expiry on, with no read and no notice', async () => {
+      const cache = cacheOver(store);
+      const expiresAt = new Date(Date.now() + 150);
+      store.tenants.set('acme', {
+        ...tenant('acme'),
+        policy: { ...DEFAULT_POLICY, origins: [{ kind: 'exact', value: origin, expiresAt }] },
+      });
+      await cache.get({ slug: 'acme' });
+      expect(allows(cache.get({ slug: 'acme' }))).toBe(true);
+      store.failing = true;
+
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect(allows(cache.get({ slug: 'acme' }))).toBe(false);
+      expect(store.reads).toBe(1);
     });
   });
 });

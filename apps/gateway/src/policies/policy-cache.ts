@@ -40,10 +40,17 @@ export interface PolicyCacheEvents {
 }
 
 interface Entry {
-  readonly value: CachedTenant;
+  value: CachedTenant;
   loadedAt: number;
   /** The resync it was loaded in; an entry of an earlier one is read again before it is served. */
   readonly resync: number;
+  /**
+   * When (`performance.now()` time) this entry next needs attention: its TTL, or the expiry of
+   * one of its origin rules, whichever comes first. The one comparison a cache hit makes.
+   */
+  dueAt: number;
+  /** The policy as read, kept only while a rule of it is to expire, to compile it again then. */
+  readonly source: TenantPolicy | undefined;
 }
 
 /** A change notice as the cache remembers it, to judge the loads that were in flight. */
@@ -71,9 +78,9 @@ export function unknownEntryBytes(key: string): number {
   return 2 * key.length + 96;
 }
 
-function cachedTenantOf(tenant: TenantPolicy): CachedTenant {
+function cachedTenantOf(tenant: TenantPolicy, now = Date.now()): CachedTenant {
   const { tenantId, slug, upstreamUrl } = tenant;
-  return { tenantId, slug, policy: compilePolicy(tenant.policy), tenant: { tenantId, slug, upstreamUrl } };
+  return { tenantId, slug, policy: compilePolicy(tenant.policy, now), tenant: { tenantId, slug, upstreamUrl } };
 }
 
 function keyOf(lookup: TenantLookup): string {
@@ -141,7 +148,7 @@ export class PolicyCache {
     const entry = this.tenants.get(key);
     if (entry !== undefined && entry.resync === this.resync) {
       this.events.hit();
-      if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(key, lookup, entry);
+      if (performance.now() >= entry.dueAt) this.attend(key, lookup, entry);
       return entry.value;
     }
     if (this.unknown.has(key)) {
@@ -163,7 +170,7 @@ export class PolicyCache {
       .catch((error: unknown) => {
         // The source is down: a suspect keeps the policy it had, as a known tenant does.
         const suspect = this.tenants.get(key);
-        if (suspect !== undefined) return suspect.value;
+        if (suspect !== undefined) return this.unexpired(suspect);
         // A lookup that found nothing before its TTL ran out still finds nothing. Without
         // this, a request by path (`/t/<slug>`) would fail as soon as its Host's "no such
         // tenant" entry expired, even with the slug's policy in the cache. Remembered for
@@ -225,7 +232,7 @@ export class PolicyCache {
       return null;
     }
     const value = cachedTenantOf(tenant);
-    if (this.stillCurrent(epoch, key, tenant.tenantId)) this.store(key, value);
+    if (this.stillCurrent(epoch, key, tenant.tenantId)) this.store(key, value, tenant);
     return value;
   }
 
@@ -254,7 +261,7 @@ export class PolicyCache {
       if (epoch === this.epoch) {
         for (const tenant of page) {
           if (this.tenants.size >= this.options.maxTenants) return stored;
-          this.store(keyOf({ slug: tenant.slug }), cachedTenantOf(tenant));
+          this.store(keyOf({ slug: tenant.slug }), cachedTenantOf(tenant), tenant);
           stored++;
         }
       }
@@ -263,8 +270,12 @@ export class PolicyCache {
     return stored;
   }
 
-  private store(key: string, value: CachedTenant): void {
-    this.tenants.set(key, { value, loadedAt: performance.now(), resync: this.resync });
+  private store(key: string, value: CachedTenant, source: TenantPolicy): void {
+    const loadedAt = performance.now();
+    const expiring = value.policy.nextExpiry !== Infinity;
+    const entry: Entry = { value, loadedAt, resync: this.resync, dueAt: 0, source: expiring ? source : undefined };
+    entry.dueAt = this.dueAt(entry);
+    this.tenants.set(key, entry);
     const keys = this.keysByTenant.get(value.tenantId);
     if (keys === undefined || keys === key) this.keysByTenant.set(value.tenantId, key);
     else if (typeof keys === 'string') this.keysByTenant.set(value.tenantId, new Set([keys, key]));
@@ -279,6 +290,31 @@ export class PolicyCache {
       keys.delete(key);
       if (keys.size === 1) this.keysByTenant.set(tenantId, keys.values().next().value!);
     }
+  }
+
+  /** When the entry's TTL runs out or its next origin rule expires, in `performance.now()` time. */
+  private dueAt(entry: Entry): number {
+    const expiry = entry.value.policy.nextExpiry;
+    const ttlEnd = entry.loadedAt + this.options.ttlMs;
+    return expiry === Infinity ? ttlEnd : Math.min(ttlEnd, performance.now() + (expiry - Date.now()));
+  }
+
+  /**
+   * An entry past its {@link Entry.dueAt}: an expired origin rule is dropped at once by compiling
+   * the policy read again, here, with no database read (so it stops matching on time even
+   * without a change notice, and while the database is down); past its TTL it is re-read in
+   * the background.
+   */
+  private attend(key: string, lookup: TenantLookup, entry: Entry): void {
+    this.unexpired(entry);
+    if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(key, lookup, entry);
+    entry.dueAt = this.dueAt(entry);
+  }
+
+  /** The entry's tenant, its policy compiled again first if one of its origin rules has expired. */
+  private unexpired(entry: Entry): CachedTenant {
+    if (entry.source !== undefined && Date.now() >= entry.value.policy.nextExpiry) entry.value = cachedTenantOf(entry.source);
+    return entry.value;
   }
 
   private refresh(key: string, lookup: TenantLookup, entry: Entry): void {

@@ -69,10 +69,18 @@ export interface CompiledPolicy
   readonly pathRules: readonly CompiledPathRule[] | undefined;
   /** The exact rule for a normalised origin. */
   exactOrigin(origin: string): ExactOriginMatcher | undefined;
+  /**
+   * When the earliest of its origin rules that has an `expiresAt` expires (milliseconds since
+   * the epoch); `Infinity` when none does. From then on this compiled policy is out of date:
+   * compile the policy again (a cache compares this one number, see the gateway's policy cache).
+   */
+  readonly nextExpiry: number;
 }
 
 /**
- * Compiles a policy. Rules are expected to come from {@link parseOriginRule} and
+ * Compiles a policy as it applies at `now` (milliseconds since the epoch): origin rules whose
+ * `expiresAt` is not after `now` are left out, and the earliest later expiry is kept as
+ * {@link CompiledPolicy.nextExpiry}. Rules are expected to come from {@link parseOriginRule} and
  * {@link validatePolicy}; anything stored that is not usable anyway is left out with a warning
  * rather than thrown, so one bad row cannot take a tenant down, and the output never breaks
  * the "no `*` with credentials" guarantee.
@@ -80,14 +88,22 @@ export interface CompiledPolicy
  * The result keeps none of `policy` but its origin rules (reported as a decision's
  * `matchedRule`).
  */
-export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
+export function compilePolicy(policy: CorsPolicy, now: number = Date.now()): CompiledPolicy {
   const shape = shapeOf(policy);
   const warnings: string[] = [];
   const exactOrigins = new Map<string, ExactOriginMatcher>();
   const wildcards: WildcardOriginMatcher[] = [];
   const patterns: PatternOriginMatcher[] = [];
   let anyOrigin: OriginMatcher | undefined;
+  let nextExpiry = Infinity;
+  let liveRules = 0;
   for (const rule of policy.origins) {
+    if (rule.expiresAt !== undefined) {
+      const expiry = rule.expiresAt.getTime();
+      if (!(expiry > now)) continue;
+      if (expiry < nextExpiry) nextExpiry = expiry;
+    }
+    liveRules++;
     switch (rule.kind) {
       case 'exact': {
         const origin = parseRequestOrigin(rule.value);
@@ -125,20 +141,21 @@ export function compilePolicy(policy: CorsPolicy): CompiledPolicy {
     }
   }
   const pathWarnings: string[] = [];
-  const pathRules = compilePathRules(policy, compilePolicy, pathWarnings);
+  const pathRules = compilePathRules(policy, (effective) => compilePolicy(effective, now), pathWarnings);
   const allWarnings =
     warnings.length + shape.warningsBefore.length + shape.warningsAfter.length + pathWarnings.length === 0
       ? EMPTY
       : Object.freeze([...shape.warningsBefore, ...warnings, ...shape.warningsAfter, ...pathWarnings]);
   return new CompiledCorsPolicy(
     shape,
-    policy.origins.length > 0,
+    liveRules > 0,
     indexExactOrigins(exactOrigins),
     wildcards.length === 0 ? EMPTY : Object.freeze(wildcards),
     patterns.length === 0 ? EMPTY : Object.freeze(patterns),
     anyOrigin,
     allWarnings,
     pathRules,
+    nextExpiry,
   );
 }
 
@@ -155,6 +172,7 @@ class CompiledCorsPolicy implements CompiledPolicy {
     readonly anyOrigin: OriginMatcher | undefined,
     readonly warnings: readonly string[],
     readonly pathRules: readonly CompiledPathRule[] | undefined,
+    readonly nextExpiry: number,
   ) {
     this.patternIndex = patterns.length === 0 ? undefined : new PatternOriginIndex(patterns);
     Object.freeze(this);

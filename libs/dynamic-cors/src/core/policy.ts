@@ -20,6 +20,8 @@ export interface OriginRule {
   readonly id?: string;
   readonly kind: OriginRuleKind;
   readonly value: string;
+  /** When the rule stops matching; unset: never. {@link compilePolicy} leaves out expired rules. */
+  readonly expiresAt?: Date;
 }
 
 /**

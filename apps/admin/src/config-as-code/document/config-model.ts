@@ -64,5 +64,5 @@ export interface TenantState {
 /** A tenant as the configuration wants it: every field decided and validated, as it will be stored. */
 export type DesiredTenant = Omit<TenantState, 'id'>;
 
-/** One origin rule in a document: the forms `PUT /origins` takes. */
-export type DocumentOrigin = OriginRuleInput;
+/** One origin rule in a document: the forms `PUT /origins` takes, with its expiry and note if any. */
+export type DocumentOrigin = OriginRuleInput & { readonly expiresAt?: string; readonly note?: string };

@@ -3,7 +3,11 @@ import type { DocumentOrigin, TenantState } from './config-model.js';
 
 /** An origin rule in the form a document (and `PUT /origins`) writes it. */
 export function documentOrigin(rule: TenantState['origins'][number]): DocumentOrigin {
-  return rule.kind === 'regex' ? { pattern: rule.value, type: 'regex' } : { origin: rule.value };
+  const extras = {
+    ...(rule.expiresAt === null ? {} : { expiresAt: rule.expiresAt.toISOString() }),
+    ...(rule.note === null ? {} : { note: rule.note }),
+  };
+  return rule.kind === 'regex' ? { pattern: rule.value, type: 'regex', ...extras } : { origin: rule.value, ...extras };
 }
 
 /** A stored tenant as the native document writes it; importing it back changes nothing. */
@@ -14,7 +18,8 @@ export function nativeEntry(state: TenantState) {
     hostnames: [...state.hostnames],
     upstreamUrl: state.upstreamUrl,
     policy: { ...state.policy, pathRules: state.policy.pathRules.map(toPathRuleView) },
-    origins: state.origins.map(documentOrigin),
+    // An expired rule matches nothing and could not be written back (an expiry must be in the future).
+    origins: state.origins.filter((rule) => rule.expiresAt === null || rule.expiresAt.getTime() > Date.now()).map(documentOrigin),
   };
 }
 

@@ -10,8 +10,8 @@ const stored: TenantState = {
   upstreamUrl: null,
   policy: DEFAULT_POLICY_FIELDS,
   origins: [
-    { kind: 'exact', value: 'https://a.example.com' },
-    { kind: 'wildcard', value: 'https://*.example.org' },
+    { kind: 'exact', value: 'https://a.example.com', expiresAt: null, note: null },
+    { kind: 'wildcard', value: 'https://*.example.org', expiresAt: null, note: null },
   ],
 };
 const { id: _id, ...wanted } = stored;

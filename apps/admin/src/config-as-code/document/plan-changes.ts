@@ -88,7 +88,7 @@ function viewOf(key: keyof PolicyFields, value: unknown): unknown {
 }
 
 function sameRules(a: readonly NewOriginRule[], b: readonly NewOriginRule[]): boolean {
-  const key = (rule: NewOriginRule) => `${rule.kind} ${rule.value}`;
+  const key = (rule: NewOriginRule) => `${rule.kind} ${rule.value} ${rule.expiresAt?.toISOString() ?? ''} ${rule.note ?? ''}`;
   const set = new Set(a.map(key));
   return a.length === b.length && b.every((rule) => set.has(key(rule)));
 }

@@ -95,7 +95,10 @@ function resolve(
     }
     const keptKinds = draft.keeps?.originKinds ?? [];
     const values = new Set(parsed.rules.map((rule) => rule.value));
-    origins = [...parsed.rules, ...origins.filter((rule) => keptKinds.includes(rule.kind) && !values.has(rule.value))];
+    // Foreign formats have no expiry or note: a rule they name keeps the stored ones.
+    const stored = new Map(origins.map((rule) => [rule.value, rule]));
+    const named = draft.complete ? parsed.rules : parsed.rules.map((rule) => ({ ...rule, ...extrasOf(stored.get(rule.value)) }));
+    origins = [...named, ...origins.filter((rule) => keptKinds.includes(rule.kind) && !values.has(rule.value))];
   }
   const issues = policyIssues(policy, origins);
   if (issues.length > 0) {
@@ -110,6 +113,10 @@ function resolve(
     policy,
     origins,
   };
+}
+
+function extrasOf(rule: NewOriginRule | undefined): Pick<NewOriginRule, 'expiresAt' | 'note'> {
+  return { expiresAt: rule?.expiresAt ?? null, note: rule?.note ?? null };
 }
 
 /** Fields named inside `where` (`tenants[2]` + `origins[0]` → `tenants[2].origins[0]`). */

@@ -10,9 +10,9 @@ const tenant: TenantState = {
   upstreamUrl: 'https://backend.acme.example',
   policy: DEFAULT_POLICY_FIELDS,
   origins: [
-    { kind: 'wildcard', value: 'https://*.acme.example' },
-    { kind: 'regex', value: '^https://pr-[0-9]+\\.acme\\.example$' },
-    { kind: 'any', value: '*' },
+    { kind: 'wildcard', value: 'https://*.acme.example', expiresAt: null, note: null },
+    { kind: 'regex', value: '^https://pr-[0-9]+\\.acme\\.example$', expiresAt: null, note: null },
+    { kind: 'any', value: '*', expiresAt: null, note: null },
   ],
 };
 

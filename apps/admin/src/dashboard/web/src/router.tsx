@@ -7,7 +7,7 @@ export type Route =
   | { readonly page: 'tenant'; readonly slug: string; readonly section: TenantSection }
   | { readonly page: 'not-found' };
 
-export const TENANT_SECTIONS = ['origins', 'policy', 'traffic', 'check', 'audit', 'keys'] as const;
+export const TENANT_SECTIONS = ['origins', 'policy', 'traffic', 'check', 'history', 'audit', 'keys', 'settings'] as const;
 export type TenantSection = (typeof TENANT_SECTIONS)[number];
 
 export function parseRoute(pathname: string): Route {

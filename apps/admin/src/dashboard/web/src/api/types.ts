@@ -64,6 +64,11 @@ export interface OriginRule {
   /** The normalised rule, as the gateway matches it. */
   readonly value: string;
   readonly createdAt: string;
+  /** When the rule stops (or stopped) matching; null: never. */
+  readonly expiresAt: string | null;
+  /** Whether `expiresAt` has passed: gateways no longer match it. */
+  readonly expired: boolean;
+  readonly note: string | null;
   /** When a request last matched it (null: never), and how many did. */
   readonly lastMatchedAt: string | null;
   readonly matchCount: number;
@@ -76,6 +81,41 @@ export interface ItemList<T> {
 
 /** What `POST`/`PUT .../origins` take for one rule. */
 export type OriginRuleInput = { readonly origin: string } | { readonly pattern: string; readonly type: 'regex' };
+
+/** A rule with its optional expiry (ISO, in the future) and note. */
+export type OriginRuleRequest = OriginRuleInput & { readonly expiresAt?: string; readonly note?: string };
+
+/** One version of the tenant's CORS configuration in the history list. */
+export interface VersionItem {
+  readonly version: number;
+  readonly createdAt: string;
+  readonly actor: string;
+  readonly summary: string;
+}
+
+/** An origin rule as a version recorded it. */
+export interface VersionOrigin {
+  readonly kind: OriginRuleKind;
+  readonly value: string;
+  readonly expiresAt: string | null;
+  readonly note: string | null;
+}
+
+/** What going from version `against` to `version` changes. */
+export interface VersionDiff {
+  readonly version: number;
+  readonly against: number;
+  readonly fields: {
+    readonly added: readonly { readonly field: string; readonly after: unknown }[];
+    readonly removed: readonly { readonly field: string; readonly before: unknown }[];
+    readonly changed: readonly { readonly field: string; readonly before: unknown; readonly after: unknown }[];
+  };
+  readonly origins: {
+    readonly added: readonly VersionOrigin[];
+    readonly removed: readonly VersionOrigin[];
+    readonly changed: readonly { readonly value: string; readonly before: VersionOrigin; readonly after: VersionOrigin }[];
+  };
+}
 
 export interface ApiKey {
   readonly id: string;

@@ -1,17 +1,11 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api/api-context.js';
-import { ApiError, indexIn } from '../api/api-error.js';
+import { ApiError } from '../api/api-error.js';
 import type { Tenant } from '../api/types.js';
 import { ErrorNotice } from '../ui/feedback.js';
 import { Field } from '../ui/field.js';
-
-/** Splits a list typed with commas, spaces or new lines. */
-export function splitList(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
+import { useFormSubmit } from '../ui/use-form-submit.js';
+import { splitList, TenantFields } from './tenant-fields.js';
 
 /** `POST /tenants`, with each refused field's reason shown at that field. */
 export function CreateTenantForm({ onCreated }: { onCreated: (tenant: Tenant) => void }) {
@@ -20,39 +14,19 @@ export function CreateTenantForm({ onCreated }: { onCreated: (tenant: Tenant) =>
   const [name, setName] = useState('');
   const [hostnames, setHostnames] = useState('');
   const [upstreamUrl, setUpstreamUrl] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    setBusy(true);
-    setError(null);
-    try {
-      const hostnameList = splitList(hostnames);
-      const tenant = await api.post<Tenant>('/tenants', {
-        slug: slug.trim(),
-        name: name.trim(),
-        ...(hostnameList.length ? { hostnames: hostnameList } : {}),
-        ...(upstreamUrl.trim() ? { upstreamUrl: upstreamUrl.trim() } : {}),
-      });
-      onCreated(tenant);
-    } catch (caught) {
-      setError(caught);
-      // Focus the first refused field, so the reason is read out where it applies.
-      setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, error, busy } = useFormSubmit(async () => {
+    const hostnameList = splitList(hostnames);
+    const tenant = await api.post<Tenant>('/tenants', {
+      slug: slug.trim(),
+      name: name.trim(),
+      ...(hostnameList.length ? { hostnames: hostnameList } : {}),
+      ...(upstreamUrl.trim() ? { upstreamUrl: upstreamUrl.trim() } : {}),
+    });
+    onCreated(tenant);
+  });
 
   const apiError = error instanceof ApiError ? error : undefined;
   const conflict = apiError?.status === 409 ? apiError.detail : undefined;
-  const hostnameErrors = (apiError?.reasonsFor('hostnames') ?? []).map((invalid) => {
-    const index = indexIn(invalid.field, 'hostnames');
-    const value = index === undefined ? undefined : splitList(hostnames)[index];
-    return value === undefined ? invalid.reason : `${value}: ${invalid.reason}`;
-  });
   const fieldErrorShown = Boolean(conflict || apiError?.invalidFields.length);
 
   return (
@@ -72,23 +46,15 @@ export function CreateTenantForm({ onCreated }: { onCreated: (tenant: Tenant) =>
             </>
           }
         />
-        <Field label="Name" name="name" required value={name} onValue={setName} error={apiError?.reasonFor('name')} />
-        <Field
-          label="Hostnames"
-          name="hostnames"
-          value={hostnames}
-          onValue={setHostnames}
-          error={hostnameErrors.length ? hostnameErrors : undefined}
-          hint="Hosts routed to this tenant, separated by commas or spaces, e.g. api.acme.example"
-        />
-        <Field
-          label="Upstream URL"
-          name="upstreamUrl"
-          type="url"
-          value={upstreamUrl}
-          onValue={setUpstreamUrl}
-          error={apiError?.reasonFor('upstreamUrl')}
-          hint="Where the gateway forwards requests. Empty: the built-in echo handler answers."
+        <TenantFields
+          name={name}
+          onName={setName}
+          hostnames={hostnames}
+          onHostnames={setHostnames}
+          upstreamUrl={upstreamUrl}
+          onUpstreamUrl={setUpstreamUrl}
+          error={apiError}
+          hostnamesHint="Hosts routed to this tenant, separated by commas or spaces, e.g. api.acme.example"
         />
         {error !== null && !fieldErrorShown ? <ErrorNotice error={error} title="The tenant was not created." /> : null}
         <div class="actions">

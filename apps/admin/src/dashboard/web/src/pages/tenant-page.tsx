@@ -7,8 +7,10 @@ import { Link, type TenantSection, tenantHref } from '../router.js';
 import { ApiKeysPanel } from '../tenant/api-keys-panel.js';
 import { AuditPanel } from '../tenant/audit-panel.js';
 import { CheckPanel } from '../tenant/check-panel.js';
+import { HistoryPanel } from '../tenant/history-panel.js';
 import { OriginsPanel } from '../tenant/origins-panel.js';
 import { PolicyPanel } from '../tenant/policy-panel.js';
+import { SettingsPanel } from '../tenant/settings-panel.js';
 import { TrafficPanel } from '../traffic/traffic-panel.js';
 import { ErrorNotice, Loading } from '../ui/feedback.js';
 import { useAsync } from '../ui/use-async.js';
@@ -18,14 +20,16 @@ const SECTION_TITLES: Record<TenantSection, string> = {
   policy: 'Policy',
   traffic: 'Traffic',
   check: 'Test an origin',
+  history: 'History',
   audit: 'Audit log',
   keys: 'API keys',
+  settings: 'Settings',
 };
 
-/** One tenant: its origins, policy, the origin tester, audit log and API keys, one section at a time. */
+/** One tenant: its origins, policy, the origin tester, history, audit log, API keys and settings, one section at a time. */
 export function TenantPage({ slug, section }: { slug: string; section: TenantSection }) {
   const api = useApi();
-  const { state, reload } = useAsync((signal) => api.get<Tenant>(path('tenants', slug), { signal }), [api, slug]);
+  const { state, reload, set } = useAsync((signal) => api.get<Tenant>(path('tenants', slug), { signal }), [api, slug]);
 
   useEffect(() => {
     const name = state.status === 'ready' ? state.data.name : slug;
@@ -84,7 +88,7 @@ export function TenantPage({ slug, section }: { slug: string; section: TenantSec
             ))}
           </nav>
           <div class="tab-panel">
-            <Section tenant={tenant} section={section} />
+            <Section tenant={tenant} section={section} onChanged={set} />
           </div>
         </>
       )}
@@ -92,7 +96,7 @@ export function TenantPage({ slug, section }: { slug: string; section: TenantSec
   );
 }
 
-function Section({ tenant, section }: { tenant: Tenant; section: TenantSection }) {
+function Section({ tenant, section, onChanged }: { tenant: Tenant; section: TenantSection; onChanged: (tenant: Tenant) => void }) {
   switch (section) {
     case 'origins':
       return <OriginsPanel tenant={tenant} />;
@@ -104,8 +108,12 @@ function Section({ tenant, section }: { tenant: Tenant; section: TenantSection }
       return <CheckPanel tenant={tenant} />;
     case 'audit':
       return <AuditPanel tenant={tenant} />;
+    case 'history':
+      return <HistoryPanel tenant={tenant} />;
     case 'keys':
       return <ApiKeysPanel tenant={tenant} />;
+    case 'settings':
+      return <SettingsPanel tenant={tenant} onChanged={onChanged} />;
   }
 }
 

@@ -3,7 +3,7 @@ import { useApi } from '../api/api-context.js';
 import { ApiError } from '../api/api-error.js';
 import type { Page, Tenant } from '../api/types.js';
 import { Link, navigate, tenantHref } from '../router.js';
-import { EmptyState, ErrorNotice, Loading, Timestamp } from '../ui/feedback.js';
+import { EmptyState, ErrorNotice, Loading, SuccessNotice, Timestamp } from '../ui/feedback.js';
 import { useAsync } from '../ui/use-async.js';
 import { CreateTenantForm } from './create-tenant-form.js';
 
@@ -47,6 +47,8 @@ export function TenantsPage() {
     }
   };
 
+  // Set by the tenant's settings after it was deleted (`/?deleted=<slug>`).
+  const deleted = new URLSearchParams(window.location.search).get('deleted');
   const forbidden = state.status === 'error' && state.error instanceof ApiError && state.error.status === 403;
 
   return (
@@ -55,6 +57,7 @@ export function TenantsPage() {
         <h1 tabIndex={-1}>Tenants</h1>
         <p class="lede">Each tenant has its own CORS policy and allowed origins, applied by every gateway within a second.</p>
       </div>
+      {deleted ? <SuccessNotice>Deleted the tenant {deleted}.</SuccessNotice> : null}
       <div class="layout-split">
         <div class="layout-main">
           {forbidden ? (

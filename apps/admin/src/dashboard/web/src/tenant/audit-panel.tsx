@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks';
 import { path } from '../api/api-client.js';
 import { useApi } from '../api/api-context.js';
-import type { AuditEvent, Page, Tenant } from '../api/types.js';
+import type { AuditEvent, Tenant } from '../api/types.js';
 import { EmptyState, ErrorNotice, Loading, Timestamp } from '../ui/feedback.js';
-import { useAsync } from '../ui/use-async.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import { actionLabel, summarise } from './audit-summary.js';
 
 const PAGE_SIZE = 25;
@@ -11,31 +10,12 @@ const PAGE_SIZE = 25;
 /** Who changed what, when: the tenant's audit log, newest first. */
 export function AuditPanel({ tenant }: { tenant: Tenant }) {
   const api = useApi();
-  const resource = path('tenants', tenant.slug, 'audit');
-  const { state, reload } = useAsync((signal) => api.get<Page<AuditEvent>>(resource, { query: { limit: PAGE_SIZE }, signal }), [api, resource]);
-  const [older, setOlder] = useState<{ items: readonly AuditEvent[]; nextCursor: string | null; after: unknown } | null>(null);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<unknown>(null);
-
-  // Older pages belong to the first page they followed; a reload starts over.
+  const { state, reload, items: events, nextCursor, loadOlder, loadingOlder, olderError } = usePagedList<AuditEvent>(
+    api,
+    path('tenants', tenant.slug, 'audit'),
+    PAGE_SIZE,
+  );
   const first = state.data;
-  const extra = older && older.after === first ? older : null;
-  const events = [...(first?.items ?? []), ...(extra?.items ?? [])];
-  const nextCursor = extra ? extra.nextCursor : (first?.nextCursor ?? null);
-
-  const loadOlder = async () => {
-    if (nextCursor === null) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    try {
-      const page = await api.get<Page<AuditEvent>>(resource, { query: { limit: PAGE_SIZE, cursor: nextCursor } });
-      setOlder({ items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor, after: first });
-    } catch (error) {
-      setOlderError(error);
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
 
   return (
     <section class="card" aria-labelledby="audit-title">

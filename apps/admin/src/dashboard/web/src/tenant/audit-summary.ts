@@ -12,6 +12,7 @@ const ACTION_LABELS: Record<string, string> = {
   'api-key.created': 'API key created',
   'api-key.revoked': 'API key revoked',
   'refusal.dismissed': 'Refusal dismissed',
+  'version.restored': 'Version restored',
 };
 
 export function actionLabel(action: string): string {
@@ -48,6 +49,8 @@ export function summarise(event: AuditEvent): string {
     }
     case 'tenant.created':
       return text(after?.slug);
+    case 'version.restored':
+      return after ? `version ${text(after.restoredFrom)} restored as version ${text(after.version)}` : '';
     default:
       return '';
   }
@@ -70,7 +73,7 @@ function text(value: unknown): string {
 }
 
 /** A field's value in a few characters: lists joined, `none` for an empty one. */
-function brief(value: unknown): string {
+export function brief(value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.map(text).join(', ') : 'none';
   return value === undefined || value === null ? 'none' : text(value);
 }

@@ -1,4 +1,4 @@
-import type { OriginRule, OriginRuleInput } from '../api/types.js';
+import type { OriginRule, OriginRuleInput, OriginRuleRequest } from '../api/types.js';
 
 /** One non-empty line of the bulk editor, with its 1-based line number. */
 export interface OriginLine {
@@ -29,6 +29,23 @@ export function parseOriginLines(text: string): OriginLine[] {
 /** The current rules as editor text, so a bulk edit starts from what is stored. */
 export function formatOriginLines(rules: readonly OriginRule[]): string {
   return rules.map((rule) => rule.value).join('\n');
+}
+
+/**
+ * The lines as rules to `PUT`, each line that names a current rule keeping that rule's expiry
+ * (while it is still ahead) and note, so that editing the list as text loses neither.
+ */
+export function withKeptExtras(lines: readonly OriginLine[], current: readonly OriginRule[], now = Date.now()): OriginRuleRequest[] {
+  const byValue = new Map(current.map((rule) => [rule.value, rule]));
+  return lines.map((line) => {
+    const kept = byValue.get(line.text);
+    if (kept === undefined) return line.input;
+    return {
+      ...line.input,
+      ...(kept.expiresAt !== null && Date.parse(kept.expiresAt) > now ? { expiresAt: kept.expiresAt } : {}),
+      ...(kept.note === null ? {} : { note: kept.note }),
+    };
+  });
 }
 
 export const KIND_LABELS: Record<OriginRule['kind'], string> = {

@@ -6,10 +6,12 @@ import type { ItemList, OriginRule, Tenant } from '../api/types.js';
 import { ConfirmButton } from '../ui/confirm-button.js';
 import { EmptyState, ErrorNotice, Loading, SuccessNotice, Timestamp } from '../ui/feedback.js';
 import { Field } from '../ui/field.js';
+import { endOfLocalDay } from '../ui/relative-time.js';
 import { useAsync } from '../ui/use-async.js';
 import { ImpactPreview } from '../traffic/impact-preview.js';
 import { LastMatched } from '../traffic/last-matched.js';
-import { formatOriginLines, KIND_LABELS, parseOriginLines } from './origin-lines.js';
+import { OriginExpiry } from './origin-expiry.js';
+import { formatOriginLines, KIND_LABELS, parseOriginLines, withKeptExtras } from './origin-lines.js';
 
 type RuleKind = 'origin' | 'regex';
 
@@ -70,13 +72,15 @@ export function OriginsPanel({ tenant }: { tenant: Tenant }) {
         ) : (
           <ul class="rule-list" aria-label="Allowed origins">
             {rules.map((rule) => (
-              <li key={rule.id} class="rule" data-testid="origin-rule">
+              <li key={rule.id} class={`rule${rule.expired ? ' rule-expired' : ''}`} data-testid="origin-rule">
                 <div class="rule-main">
                   <code class="rule-value break">{rule.value}</code>
                   <span class={`badge badge-${rule.kind}`}>{KIND_LABELS[rule.kind]}</span>
+                  <OriginExpiry rule={rule} />
                   <span class="muted small">
                     added <Timestamp iso={rule.createdAt} />
                   </span>
+                  {rule.note ? <span class="rule-note small break" data-testid="origin-note">{rule.note}</span> : null}
                   <LastMatched rule={rule} />
                 </div>
                 <ConfirmButton
@@ -114,6 +118,8 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
   const api = useApi();
   const [kind, setKind] = useState<RuleKind>('origin');
   const [value, setValue] = useState('');
+  const [expiresOn, setExpiresOn] = useState('');
+  const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLInputElement | HTMLTextAreaElement>(null);
@@ -124,8 +130,14 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
     setBusy(true);
     setError(null);
     try {
-      const rule = await api.post<OriginRule>(resource, kind === 'regex' ? { pattern: typed, type: 'regex' } : { origin: typed });
+      const rule = await api.post<OriginRule>(resource, {
+        ...(kind === 'regex' ? { pattern: typed, type: 'regex' } : { origin: typed }),
+        ...(expiresOn === '' ? {} : { expiresAt: endOfLocalDay(expiresOn) }),
+        ...(note.trim() === '' ? {} : { note: note.trim() }),
+      });
       setValue('');
+      setExpiresOn('');
+      setNote('');
       onAdded(rule, typed);
     } catch (caught) {
       setError(caught instanceof Error ? caught : new Error(String(caught)));
@@ -136,15 +148,20 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
   };
 
   const apiError = error instanceof ApiError ? error : null;
-  // A refused rule (400) or a duplicate (409) is about the value typed: say so at the field.
+  // A refused rule (400) or a duplicate (409) is about the value typed: say so at the field,
+  // unless the API named the expiry or the note.
+  const expiryError = apiError?.status === 400 ? apiError.reasonFor('expiresAt') : undefined;
+  const noteError = apiError?.status === 400 ? apiError.reasonFor('note') : undefined;
   const atField =
     apiError === null
       ? undefined
       : apiError.status === 409
         ? apiError.detail
         : apiError.status === 400
-          ? (apiError.reasonFor(kind === 'regex' ? 'pattern' : 'origin') ?? apiError.invalidFields[0]?.reason ?? apiError.detail)
+          ? (apiError.reasonFor(kind === 'regex' ? 'pattern' : 'origin') ??
+            (expiryError ?? noteError ? undefined : (apiError.invalidFields[0]?.reason ?? apiError.detail)))
           : undefined;
+  const shownAtAField = atField !== undefined || expiryError !== undefined || noteError !== undefined;
 
   return (
     <form class="add-origin" onSubmit={(event) => void submit(event)} noValidate aria-label="Add an origin">
@@ -174,12 +191,38 @@ function AddOriginForm({ resource, onAdded }: { resource: string; onAdded: (rule
             : 'An origin (https://app.example.com), a wildcard subdomain (https://*.example.com) or * for any origin.'
         }
       />
+      <Field
+        class="field-date"
+        label="Expires on"
+        name="expiresOn"
+        type="date"
+        value={expiresOn}
+        onValue={(next) => {
+          setExpiresOn(next);
+          if (error) setError(null);
+        }}
+        error={expiryError}
+        hint="Stops matching after this day."
+      />
+      <Field
+        class="field-grow"
+        label="Note"
+        name="note"
+        value={note}
+        onValue={(next) => {
+          setNote(next);
+          if (error) setError(null);
+        }}
+        error={noteError}
+        placeholder="PR #482 preview"
+        hint="Up to 500 characters: a ticket, who asked."
+      />
       <div class="add-origin-submit">
         <button type="submit" class="button button-primary" disabled={busy}>
           {busy ? 'Adding…' : 'Add origin'}
         </button>
       </div>
-      {error !== null && atField === undefined ? <ErrorNotice error={error} title="The origin was not added." /> : null}
+      {error !== null && !shownAtAField ? <ErrorNotice error={error} title="The origin was not added." /> : null}
     </form>
   );
 }
@@ -201,9 +244,10 @@ function BulkEditor(props: {
   const confirmRef = useRef<HTMLButtonElement>(null);
 
   const lines = parseOriginLines(text);
+  const live = props.current.filter((rule) => !rule.expired);
 
   const start = () => {
-    setText(formatOriginLines(props.current));
+    setText(formatOriginLines(live));
     setError(null);
     setConfirming(false);
     setOpen(true);
@@ -214,7 +258,7 @@ function BulkEditor(props: {
     setBusy(true);
     setError(null);
     try {
-      const result = await api.put<ItemList<OriginRule>>(props.resource, { origins: lines.map((line) => line.input) });
+      const result = await api.put<ItemList<OriginRule>>(props.resource, { origins: withKeptExtras(lines, live) });
       setOpen(false);
       props.onReplaced(result.items);
     } catch (caught) {
@@ -240,7 +284,10 @@ function BulkEditor(props: {
     <section class="card" aria-labelledby="bulk-title">
       <div class="card-head">
         <h2 id="bulk-title">Replace the whole list</h2>
-        <p class="hint">Paste one origin per line. The list is replaced in one step: if any line is refused, nothing changes.</p>
+        <p class="hint">
+          Paste one origin per line. The list is replaced in one step: if any line is refused, nothing changes. Origins kept keep
+          their expiry and note; expired origins are not listed, so replacing the list removes them.
+        </p>
       </div>
       {!open ? (
         <button type="button" class="button" disabled={props.disabled} onClick={start}>

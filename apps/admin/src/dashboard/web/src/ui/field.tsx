@@ -8,7 +8,7 @@ interface FieldProps {
   /** The API's reason, shown under the control and tied to it for assistive technology. */
   readonly error?: string | readonly string[] | undefined;
   readonly hint?: ComponentChildren;
-  readonly type?: 'text' | 'search' | 'password' | 'url' | 'number';
+  readonly type?: 'text' | 'search' | 'password' | 'url' | 'number' | 'date';
   readonly multiline?: boolean;
   readonly rows?: number;
   readonly name?: string;
