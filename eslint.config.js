@@ -43,6 +43,30 @@ export default tseslint.config(
     },
   },
   {
+    // The dynamic-CORS library is published on its own (@corsmesh/dynamic-cors): nothing else of
+    // this repository may reach it, so no alias imports, and the PostgreSQL source stays behind
+    // its own entry (`./postgres`), never loaded by the rest of the library.
+    files: ['libs/dynamic-cors/src/**/*.ts'],
+    ignores: ['libs/dynamic-cors/src/postgres/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['#*'], message: 'The library is published alone: import only its own files and its declared dependencies.' },
+            { group: ['**/postgres/*', 'pg'], message: 'Only @corsmesh/dynamic-cors/postgres may load pg.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/dynamic-cors/src/postgres/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['#*'], message: 'The library is published alone: import only its own files and its declared dependencies.' }] }],
+    },
+  },
+  {
     // Preact event handlers may be async: they report their own errors on the page.
     files: ['apps/admin/src/dashboard/web/**/*.tsx'],
     rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },

@@ -6,11 +6,11 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^#dynamic-cors$': '<rootDir>/libs/dynamic-cors/src/index.ts',
+    '^#dynamic-cors/postgres$': '<rootDir>/libs/dynamic-cors/src/postgres/index.ts',
     '^#database$': '<rootDir>/libs/database/src/index.ts',
     '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#service-runtime$': '<rootDir>/libs/service-runtime/src/index.ts',
     '^#problem-details$': '<rootDir>/libs/problem-details/src/index.ts',
-    '^#policy-store$': '<rootDir>/libs/policy-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -10,12 +10,12 @@ import { serveCommands } from '../lib/server-process.js';
 
 type GatewayAppModule = typeof import('../../apps/gateway/src/gateway.app.js');
 type GatewayConfigModule = typeof import('../../apps/gateway/src/config/gateway.config.js');
-type PolicyCacheModule = typeof import('../../apps/gateway/src/policies/policy-cache.js');
+type PolicyCacheModule = typeof import('../../libs/dynamic-cors/src/postgres/index.js');
 type ServiceRuntimeModule = typeof import('../../libs/service-runtime/src/index.js');
 
 const { createGatewayApp } = await importBuilt<GatewayAppModule>('apps/gateway/src/gateway.app.ts');
 const { loadGatewayConfig } = await importBuilt<GatewayConfigModule>('apps/gateway/src/config/gateway.config.ts');
-const { PolicyCache } = await importBuilt<PolicyCacheModule>('apps/gateway/src/policies/policy-cache.ts');
+const { PolicyCache } = await importBuilt<PolicyCacheModule>('libs/dynamic-cors/src/postgres/index.ts');
 const { createLogger } = await importBuilt<ServiceRuntimeModule>('libs/service-runtime/src/index.ts');
 
 const config = loadGatewayConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' });
@@ -37,7 +37,7 @@ async function warm({ from, count, concurrency }: WarmArgs) {
   let found = 0;
   const worker = async () => {
     while (next < from + count) {
-      if (await cache.get({ slug: slugOf(next++) })) found++;
+      if (await cache.get(slugOf(next++))) found++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

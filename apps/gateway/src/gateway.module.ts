@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DatabaseModule, databaseOptionsOf } from '#database';
-import { DynamicCorsModule } from '#dynamic-cors';
+import { type CorsDecision, type CorsTarget, DynamicCorsModule, type DynamicCorsOptions } from '#dynamic-cors';
+import type { FastifyRequest } from 'fastify';
 import { ProblemDetailsFilter } from '#problem-details';
 import { HealthModule } from '#service-runtime';
 import type { GatewayConfig } from './config/gateway.config.js';
@@ -12,10 +13,12 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { GatewayPolicySource } from './policies/gateway-policy.source.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
-import { PolicyChangeListener } from './policies/policy-change.listener.js';
 import { decisionLogger } from './policies/decision-logger.js';
 import { TrafficModule } from './traffic/traffic.module.js';
 import { TrafficRecorder } from './traffic/traffic-recorder.js';
+import type { TenantAddress } from './tenancy/tenant-address.js';
+
+type DecisionListener = (request: FastifyRequest, target: CorsTarget, decision: CorsDecision) => void;
 
 /** The tenant-facing gateway: resolves the tenant, applies its CORS policy, serves or proxies. */
 @Module({})
@@ -28,11 +31,11 @@ export class GatewayModule {
         DatabaseModule.forRoot(databaseOptionsOf(config)),
         HealthModule.forRoot({
           imports: [PoliciesModule],
-          inject: [PolicyChangeListener],
-          probes: (listener: PolicyChangeListener) => [
+          inject: [GatewayPolicySource],
+          probes: (source: GatewayPolicySource) => [
             {
               name: 'policy-changes',
-              isReady: () => listener.isListening,
+              isReady: () => source.isReady,
               notReadyMessage: 'not listening for policy changes: cached policies may be stale',
             },
           ],
@@ -44,16 +47,15 @@ export class GatewayModule {
           inject: [GatewayPolicySource, GatewayMetrics, TrafficRecorder],
           useFactory: (source: GatewayPolicySource, metrics: GatewayMetrics, recorder: TrafficRecorder | null) => {
             const log = decisionLogger(logger, metrics);
-            return {
-              source,
-              onDecision:
-                recorder === null
-                  ? log
-                  : (request, target, decision) => {
-                      log(request, target, decision);
-                      recorder.record(request, target, decision);
-                    },
-            };
+            // On Fastify, the request the hook is told of is Fastify's.
+            const onDecision: DecisionListener =
+              recorder === null
+                ? log
+                : (request, target, decision) => {
+                    log(request, target, decision);
+                    recorder.record(request, target, decision);
+                  };
+            return { source, tenant: source, onDecision: onDecision as DynamicCorsOptions<TenantAddress>['onDecision'] };
           },
         }),
         TrafficModule,

@@ -1,14 +1,13 @@
 export { DatabaseModule } from './database.module.js';
 export { DATABASE_OPTIONS, databaseOptionsOf, type DatabaseEnv, type DatabaseOptions } from './database.options.js';
 export { PrismaService } from './prisma.service.js';
-export { DeadlineClient } from './deadline-client.js';
 export { DatabaseHealthIndicator } from './database.health.js';
 export { migrate, MigrationFailedError, type MigrateOptions, type MigrateResult } from './migrate/migrator.js';
 export { defaultMigrationsDir } from './migrate/migration-files.js';
 export { startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from './embedded/embedded-database.js';
 export { EmbeddedDatabaseError } from './embedded/embedded-database.error.js';
-export { POLICY_CHANGED_CHANNEL, type PolicyChangedEvent } from './policy-changed.channel.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export { assertDatabaseReady, explainConnectionFailure } from './startup-check/check-database.js';
 export { DatabaseUnavailableError } from './startup-check/database-unavailable.error.js';
+export { tenantPolicyReaderProvider } from './tenant-policy-reader.provider.js';

@@ -1,4 +1,10 @@
 export * from './core/index.js';
-export { CorsPolicySource, type CorsTarget } from './cors-policy-source.js';
-export { DynamicCorsModule } from './dynamic-cors.module.js';
-export type { DynamicCorsOptions } from './dynamic-cors.options.js';
+export type { CorsTarget, PolicySource, TenantKey } from './sources/policy-source.js';
+export { staticPolicySource, type StaticOrigin, type StaticPathRule, type StaticTenantPolicy } from './sources/static-policy-source.js';
+export type { CorsHttpRequest } from './platforms/cors-request.js';
+export type { CorsEvaluation } from './platforms/cors-engine.js';
+export { corsOf } from './platforms/cors-of.js';
+export { DynamicCorsModule } from './module/dynamic-cors.module.js';
+export type { DynamicCorsOptions, TenantOf, TenantResolver } from './module/dynamic-cors.options.js';
+export { tenantByHost, tenantByPath, type TenantByHostOptions } from './tenancy/tenant-resolvers.js';
+export { DEFAULT_PATH_PREFIX, isLdhName, isSlug, normaliseHost, pathAfterSlug, slugFromPath, slugUnderBaseDomain } from './tenancy/tenant-names.js';

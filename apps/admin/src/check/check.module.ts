@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TenantPolicyReader } from '#policy-store';
+import { tenantPolicyReaderProvider } from '#database';
 import { AuthModule } from '../auth/auth.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CheckController } from './check.controller.js';
 import { CheckService } from './check.service.js';
 
 /** The check endpoint: the gateway's decision, explained. */
-@Module({ imports: [AuthModule, TenantsModule], controllers: [CheckController], providers: [TenantPolicyReader, CheckService] })
+@Module({ imports: [AuthModule, TenantsModule], controllers: [CheckController], providers: [tenantPolicyReaderProvider, CheckService] })
 export class CheckModule {}

@@ -12,7 +12,7 @@ import {
   policyWarnings,
   SAFELISTED_METHODS,
 } from '#dynamic-cors';
-import { TenantPolicyReader } from '#policy-store';
+import { TenantPolicyReader } from '#dynamic-cors/postgres';
 import { tenantNotFound } from '../tenants/tenants.repository.js';
 import type { CheckRequest, CheckResult } from './check.schema.js';
 
@@ -26,7 +26,7 @@ export class CheckService {
   constructor(private readonly reader: TenantPolicyReader) {}
 
   async check(slug: string, input: CheckRequest): Promise<CheckResult> {
-    const tenant = await this.reader.read({ slug });
+    const tenant = await this.reader.read(slug);
     if (tenant === null) throw tenantNotFound(slug);
     const now = Date.now();
     const tenantPolicy = compilePolicy(tenant.policy, now);

@@ -1,4 +1,4 @@
-import { POLICY_CHANGED_CHANNEL } from '#database';
+import { POLICY_CHANGED_CHANNEL } from '#dynamic-cors/postgres';
 import pg from 'pg';
 import { addOrigins, createTenant } from '../../../../test/factories/admin-api.factory.js';
 import { type AdminTestApp, startAdminTestApp } from '../../../../test/support/admin-test-app.js';

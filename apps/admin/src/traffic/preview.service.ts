@@ -9,7 +9,7 @@ import {
   validatePathRules,
   validatePolicy,
 } from '#dynamic-cors';
-import { TenantPolicyReader } from '#policy-store';
+import { TenantPolicyReader } from '#dynamic-cors/postgres';
 import { DomainError } from '#problem-details';
 import { tenantNotFound } from '../tenants/tenants.repository.js';
 import { type RecordedTuple, TrafficRepository } from './traffic.repository.js';
@@ -35,7 +35,7 @@ export class PreviewService {
   ) {}
 
   async preview(slug: string, input: PreviewRequest): Promise<PreviewView> {
-    const tenant = await this.reader.read({ slug });
+    const tenant = await this.reader.read(slug);
     if (tenant === null) throw tenantNotFound(slug);
     const proposal = propose(tenant.policy, input);
     const current = compilePolicy(tenant.policy);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TenantPolicyReader } from '#policy-store';
+import { tenantPolicyReaderProvider } from '#database';
 import { AuditLogModule } from '../audit/audit-log.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -15,6 +15,6 @@ import { TrafficRetention } from './traffic-retention.js';
 @Module({
   imports: [AuthModule, AuditLogModule, TenantsModule],
   controllers: [RefusalsController, TrafficController],
-  providers: [TenantPolicyReader, RefusalsRepository, RefusalsService, TrafficRepository, PreviewService, TrafficRetention],
+  providers: [tenantPolicyReaderProvider, RefusalsRepository, RefusalsService, TrafficRepository, PreviewService, TrafficRetention],
 })
 export class TrafficModule {}

@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type CorsDecision, type CorsRefusalReason, REFUSAL_REASONS } from '#dynamic-cors';
-import type { PolicyCacheEvents } from '../policies/policy-cache.js';
-import type { PolicyChangeListenerEvents } from '../policies/policy-change.listener.js';
+import type { PolicyCacheEvents, PolicyChangeListenerEvents } from '#dynamic-cors/postgres';
 import type { TrafficFlushEvents } from '../traffic/traffic-flusher.js';
 
 type Outcome = 'allowed' | 'refused' | 'reported';

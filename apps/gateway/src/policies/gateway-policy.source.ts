@@ -1,22 +1,28 @@
 import type { FastifyRequest } from 'fastify';
-import type { CorsPolicySource, CorsTarget } from '#dynamic-cors';
-import type { TenantLookup } from '#policy-store';
+import { type CorsHttpRequest, type CorsTarget, pathAfterSlug, type PolicySource, type TenantResolver } from '#dynamic-cors';
+import type { CachedTenant, PostgresPolicySource } from '#dynamic-cors/postgres';
 import { tenantAddressOf, type TenantAddress } from '../tenancy/tenant-address.js';
-import type { CachedTenant, PolicyCache } from './policy-cache.js';
+
+type Found = CachedTenant | null | undefined;
 
 /**
- * The gateway's {@link CorsPolicySource}: the request's tenant address (Host, then `/t/<slug>`)
- * looked up through the policy cache, synchronously when cached.
+ * How the gateway finds a request's tenant (SPEC "Tenant resolution"): its address (Host, then
+ * `/t/<slug>`), each lookup tried in order through the library's PostgreSQL source, answering
+ * synchronously when cached. A host that is nobody's, without a `/t/` path, is a request for
+ * the gateway's own routes.
  */
-export class GatewayPolicySource implements CorsPolicySource {
+export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantResolver<TenantAddress> {
   constructor(
-    private readonly cache: PolicyCache,
+    readonly postgres: PostgresPolicySource,
     private readonly baseDomain: string | undefined,
   ) {}
 
-  forRequest(request: FastifyRequest): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
-    const address = tenantAddressOf(request.headers.host, request.url, this.baseDomain);
-    if (!address) return undefined;
+  readonly tenantOf = (request: CorsHttpRequest): TenantAddress | undefined => tenantAddressOf(request.headers.host, request.url, this.baseDomain);
+
+  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`). */
+  readonly pathStart = (request: CorsHttpRequest, target: CorsTarget): number => pathAfterSlug(request.url, target.slug);
+
+  forTenant(address: TenantAddress, request: CorsHttpRequest): Found | Promise<Found> {
     const resolved = this.resolve(address, 0);
     if (!(resolved instanceof Promise) || address.byPath || !isOwnRoute(request.url)) return resolved;
     // Health and metrics must answer while the database is down, when an uncached Host
@@ -24,19 +30,21 @@ export class GatewayPolicySource implements CorsPolicySource {
     return resolved.catch(() => undefined);
   }
 
-  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`). */
-  tenantPathStart(request: FastifyRequest, target: CorsTarget): number {
-    const url = request.url;
-    const slug = target.slug;
-    if (!url.startsWith('/t/') || !url.startsWith(slug, 3)) return 0;
-    const next = 3 + slug.length;
-    const code = url.charCodeAt(next);
-    return next === url.length || code === 47 /* / */ || code === 63 /* ? */ ? next : 0;
+  start(): Promise<void> {
+    return this.postgres.start();
   }
 
-  private resolve(address: TenantAddress, from: number): CachedTenant | null | undefined | Promise<CachedTenant | null | undefined> {
+  stop(): Promise<void> {
+    return this.postgres.stop();
+  }
+
+  get isReady(): boolean {
+    return this.postgres.isReady;
+  }
+
+  private resolve(address: TenantAddress, from: number): Found | Promise<Found> {
     for (let index = from; index < address.lookups.length; index++) {
-      const found = this.cache.get(address.lookups[index] as TenantLookup);
+      const found = this.postgres.cache.get(address.lookups[index]!);
       if (found instanceof Promise) return found.then((tenant) => tenant ?? this.resolve(address, index + 1));
       if (found) return found;
     }
@@ -54,5 +62,3 @@ function isOwnRoute(url: string): boolean {
 export function tenantOf(request: FastifyRequest): CachedTenant | undefined {
   return request.cors?.target as CachedTenant | undefined;
 }
-
-export type { CorsTarget };

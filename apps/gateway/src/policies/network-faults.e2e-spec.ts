@@ -5,7 +5,7 @@ import { GatewayHarness, within } from '../../../../test/support/gateway-harness
 import { testLogger } from '../../../../test/support/silent-logger.js';
 import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { PolicyChangeListener } from './policy-change.listener.js';
+import { PolicyChangeListener } from '#dynamic-cors/postgres';
 
 const ROOT = 'network-faults-root-token-0123456789';
 /** The proxy forgets a connection idle this long; the gateway's pool closes its own sooner. */

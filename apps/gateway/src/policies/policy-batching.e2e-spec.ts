@@ -1,13 +1,11 @@
 import { PrismaService } from '#database';
-import { TenantPolicyReader, type TenantLookup, type TenantPolicy } from '#policy-store';
+import { PolicyCache, PolicyChangeListener, policyBatchLoader, TenantPolicyReader, type TenantPolicy } from '#dynamic-cors/postgres';
+import type { TenantKey } from '#dynamic-cors';
 import { startQueryCountingProxy, type QueryCountingProxy } from '../../../../bench/lib/query-counter.js';
 import { GatewayHarness } from '../../../../test/support/gateway-harness.js';
 import { testLogger } from '../../../../test/support/silent-logger.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { TenantSeed } from '../../../../test/support/tenant-seed.js';
-import { policyBatchLoader } from './policy-batch-loader.js';
-import { PolicyCache } from './policy-cache.js';
-import { PolicyChangeListener } from './policy-change.listener.js';
 
 const TENANTS = 40;
 
@@ -35,7 +33,7 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     proxied.searchParams.set('sslmode', 'disable');
     prisma = new PrismaService({ url: proxied.href, poolSize: 4 });
     await prisma.$connect();
-    reader = new TenantPolicyReader(prisma);
+    reader = new TenantPolicyReader(prisma.pool);
   });
   afterAll(async () => {
     await prisma.$disconnect();
@@ -44,7 +42,7 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     await db.drop();
   });
 
-  function cacheOver(readMany: (lookups: readonly TenantLookup[]) => Promise<readonly (TenantPolicy | null)[]>, negativeTtlMs = 60_000) {
+  function cacheOver(readMany: (lookups: readonly TenantKey[]) => Promise<readonly (TenantPolicy | null)[]>, negativeTtlMs = 60_000) {
     return new PolicyCache({ load: policyBatchLoader({ readMany }), maxTenants: 1000, ttlMs: 60_000, negativeTtlMs });
   }
 
@@ -52,9 +50,9 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     const cache = cacheOver((lookups) => reader.readMany(lookups));
     proxy.reset();
 
-    const bySlug = Array.from({ length: TENANTS }, (_, i) => cache.get({ slug: `shop-${i}` }));
+    const bySlug = Array.from({ length: TENANTS }, (_, i) => cache.get(`shop-${i}`));
     const byHost = cache.get({ hostname: 'api.shop-7.test' });
-    const unknown = [cache.get({ slug: 'nobody' }), cache.get({ hostname: 'nowhere.test' })];
+    const unknown = [cache.get('nobody'), cache.get({ hostname: 'nowhere.test' })];
     const found = await Promise.all(bySlug);
 
     expect(proxy.counts().statements).toBe(1);
@@ -68,12 +66,12 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     const cache = cacheOver((lookups) => reader.readMany(lookups), 300);
     proxy.reset();
 
-    await Promise.all(Array.from({ length: 20 }, () => cache.get({ slug: 'ghost' })));
-    for (let i = 0; i < 20; i++) await cache.get({ slug: 'ghost' });
+    await Promise.all(Array.from({ length: 20 }, () => cache.get('ghost')));
+    for (let i = 0; i < 20; i++) await cache.get('ghost');
     expect(proxy.counts().statements).toBe(1);
 
     await new Promise((resolve) => setTimeout(resolve, 350));
-    await Promise.all(Array.from({ length: 20 }, () => cache.get({ slug: 'ghost' })));
+    await Promise.all(Array.from({ length: 20 }, () => cache.get('ghost')));
     expect(proxy.counts().statements).toBe(2);
   });
 
@@ -82,13 +80,13 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     proxy.reset();
 
     // A NUL byte is not valid UTF-8 text for PostgreSQL: the whole statement fails.
-    const lookups = [cache.get({ slug: 'shop-1' }), cache.get({ slug: 'bad\u0000slug' }), cache.get({ hostname: 'api.shop-2.test' })];
+    const lookups = [cache.get('shop-1'), cache.get('bad\u0000slug'), cache.get({ hostname: 'api.shop-2.test' })];
     const outcomes = await Promise.allSettled(lookups);
 
     expect(proxy.counts().statements).toBe(1);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     // Nothing was remembered from the failed batch: the next read goes to the database again.
-    expect((await cache.get({ slug: 'shop-1' }))?.slug).toBe('shop-1');
+    expect((await cache.get('shop-1'))?.slug).toBe('shop-1');
     expect(proxy.counts().statements).toBe(2);
   });
 
@@ -120,8 +118,8 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     await listener.start();
     try {
       const slug = 'shop-20';
-      const before = cache.get({ slug });
-      const neighbour = cache.get({ slug: 'shop-21' });
+      const before = cache.get(slug);
+      const neighbour = cache.get('shop-21');
       while (batches === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
       await seed.addOrigin(tenantIds.get(slug)!, 'exact', 'https://new.shop-20.test');
@@ -131,7 +129,7 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
       // The waiters get what their batch read; the cache does not keep it.
       expect((await before)?.policy.exactOrigin('https://new.shop-20.test')).toBeUndefined();
       expect((await neighbour)?.slug).toBe('shop-21');
-      const after = await cache.get({ slug });
+      const after = await cache.get(slug);
       expect(after?.policy.exactOrigin('https://new.shop-20.test')).toBeDefined();
     } finally {
       await listener.stop();

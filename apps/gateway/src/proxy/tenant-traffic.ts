@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import { echo } from '../echo/echo.js';
 import { tenantOf } from '../policies/gateway-policy.source.js';
-import { normaliseHost } from '../tenancy/tenant-address.js';
+import { normaliseHost } from '#dynamic-cors';
 import { tenantRequestOf } from './tenant-path.js';
 import type { UpstreamProxy } from './upstream-proxy.js';
 
@@ -22,7 +22,7 @@ export function registerTenantTraffic(fastify: FastifyInstance, proxy: UpstreamP
     const cached = tenantOf(request);
     if (!cached) return notFound(request, reply, 'no such tenant');
     const { path, byPath } = tenantRequestOf(request.url, cached.slug);
-    const upstreamUrl = cached.tenant.upstreamUrl;
+    const upstreamUrl = cached.upstreamUrl;
     if (upstreamUrl) {
       const tenantHost = byPath ? undefined : forwardedHostOf(request.headers.host);
       return proxy.forward(request, reply, { upstreamUrl, path, tenantHost, pathTenant: byPath ? cached.slug : undefined });

@@ -26,7 +26,7 @@ import { TrafficWriter } from './traffic.writer.js';
         config.TRAFFIC_RECORDING
           ? new TrafficRecorder(
               { perTenant: config.TRAFFIC_MAX_ENTRIES_PER_TENANT, total: config.TRAFFIC_MAX_ENTRIES },
-              (request, target) => source.tenantPathStart(request, target),
+              (request, target) => source.pathStart(request, target),
             )
           : null,
     },

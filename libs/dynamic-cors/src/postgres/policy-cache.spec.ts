@@ -1,5 +1,6 @@
-import { decide, DEFAULT_POLICY } from '#dynamic-cors';
-import type { TenantLookup, TenantPolicy } from '#policy-store';
+import { decide, DEFAULT_POLICY } from '../core/index.js';
+import type { TenantKey } from '../sources/policy-source.js';
+import type { TenantPolicy } from './tenant-policy.reader.js';
 import { PolicyCache, unknownEntryBytes } from './policy-cache.js';
 
 function tenant(slug: string, tenantId = `id-${slug}`): TenantPolicy {
@@ -23,9 +24,9 @@ class FakeStore {
     this.gate = undefined;
   }
 
-  load = async (lookup: TenantLookup): Promise<TenantPolicy | null> => {
+  load = async (lookup: TenantKey): Promise<TenantPolicy | null> => {
     this.reads++;
-    const snapshot = 'slug' in lookup ? this.tenants.get(lookup.slug) : undefined;
+    const snapshot = typeof lookup === 'string' ? this.tenants.get(lookup) : undefined;
     if (this.gate) await this.gate;
     if (this.failing) throw new Error('database down');
     return snapshot ?? null;
@@ -47,8 +48,8 @@ describe(PolicyCache.name, () => {
     it('reads a tenant once, then answers synchronously', async () => {
       const cache = cacheOver(store);
 
-      expect((await cache.get({ slug: 'acme' }))?.slug).toBe('acme');
-      const again = cache.get({ slug: 'acme' });
+      expect((await cache.get('acme'))?.slug).toBe('acme');
+      const again = cache.get('acme');
 
       expect(again).not.toBeInstanceOf(Promise);
       expect(store.reads).toBe(1);
@@ -57,7 +58,7 @@ describe(PolicyCache.name, () => {
     it('coalesces concurrent misses for one tenant into one read', async () => {
       const cache = cacheOver(store);
       store.hold();
-      const lookups = Array.from({ length: 50 }, () => cache.get({ slug: 'acme' }));
+      const lookups = Array.from({ length: 50 }, () => cache.get('acme'));
       store.release();
 
       const results = await Promise.all(lookups);
@@ -69,9 +70,9 @@ describe(PolicyCache.name, () => {
     it('remembers an unknown tenant, in a bounded cache of its own', async () => {
       const cache = cacheOver(store, { maxUnknown: 10 });
 
-      for (let i = 0; i < 1000; i++) await cache.get({ slug: `random-${i}` });
-      await cache.get({ slug: 'random-999' });
-      await cache.get({ slug: 'acme' });
+      for (let i = 0; i < 1000; i++) await cache.get(`random-${i}`);
+      await cache.get('random-999');
+      await cache.get('acme');
 
       expect(store.reads).toBe(1001);
       expect(cache.size).toBe(1);
@@ -97,7 +98,7 @@ describe(PolicyCache.name, () => {
         events: { hit() {}, miss() {}, loaded() {}, evicted: () => evicted.push('x') },
       });
 
-      for (let i = 0; i < 5; i++) await cache.get({ slug: `t${i}` });
+      for (let i = 0; i < 5; i++) await cache.get(`t${i}`);
 
       expect(cache.size).toBe(3);
       expect(evicted).toHaveLength(2);
@@ -105,11 +106,11 @@ describe(PolicyCache.name, () => {
 
     it('serves the last known policy while the source fails after the TTL', async () => {
       const cache = cacheOver(store, { ttlMs: 0 });
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
       store.failing = true;
 
       for (let i = 0; i < 3; i++) {
-        expect((cache.get({ slug: 'acme' }) as { slug: string }).slug).toBe('acme');
+        expect((cache.get('acme') as { slug: string }).slug).toBe('acme');
         await new Promise((resolve) => setImmediate(resolve));
       }
     });
@@ -128,40 +129,40 @@ describe(PolicyCache.name, () => {
       const cache = cacheOver(store);
       store.failing = true;
 
-      await expect(cache.get({ slug: 'acme' })).rejects.toThrow('database down');
+      await expect(cache.get('acme')).rejects.toThrow('database down');
     });
   });
 
   describe('invalidate', () => {
     it('evicts the tenant under every key it was cached by', async () => {
       const cache = cacheOver(store);
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
 
       cache.invalidate({ tenantId: 'id-acme', slugs: [], hostnames: [] });
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
 
       expect(store.reads).toBe(2);
     });
 
     it('forgets an unknown slug once a tenant takes it', async () => {
       const cache = cacheOver(store);
-      expect(await cache.get({ slug: 'newco' })).toBeNull();
+      expect(await cache.get('newco')).toBeNull();
       store.tenants.set('newco', tenant('newco'));
 
       cache.invalidate({ tenantId: 'id-newco', slugs: ['newco'], hostnames: [] });
 
-      expect((await cache.get({ slug: 'newco' }))?.slug).toBe('newco');
+      expect((await cache.get('newco'))?.slug).toBe('newco');
     });
 
     it('does not cache a read that was in flight when a change arrived', async () => {
       const cache = cacheOver(store);
       store.hold();
-      const stale = cache.get({ slug: 'acme' });
+      const stale = cache.get('acme');
       cache.invalidate({ tenantId: 'id-acme', slugs: [], hostnames: [] });
       store.release();
       await stale;
 
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
 
       expect(store.reads).toBe(2);
     });
@@ -172,36 +173,36 @@ describe(PolicyCache.name, () => {
       store.tenants.set('other', tenant('other'));
       const cache = cacheOver(store);
       store.hold();
-      const loading = cache.get({ slug: 'acme' });
+      const loading = cache.get('acme');
       for (let i = 0; i < 100; i++) cache.invalidate({ tenantId: 'id-other', slugs: ['other'], hostnames: [] });
       store.release();
       await loading;
 
-      expect(cache.get({ slug: 'acme' })).not.toBeInstanceOf(Promise);
+      expect(cache.get('acme')).not.toBeInstanceOf(Promise);
       expect(store.reads).toBe(1);
     });
 
     it('drops a load whose key a notice named, before the tenant is known', async () => {
       const cache = cacheOver(store);
       store.hold();
-      const loading = cache.get({ slug: 'newcomer' });
+      const loading = cache.get('newcomer');
       cache.invalidate({ tenantId: 'id-newcomer', slugs: ['newcomer'], hostnames: [] });
       store.tenants.set('newcomer', tenant('newcomer'));
       store.release();
 
       expect(await loading).toBeNull();
-      expect((await cache.get({ slug: 'newcomer' }))?.slug).toBe('newcomer');
+      expect((await cache.get('newcomer'))?.slug).toBe('newcomer');
     });
 
     it('drops every load when more notices arrived meanwhile than it remembers', async () => {
       const cache = cacheOver(store);
       store.hold();
-      const loading = cache.get({ slug: 'acme' });
+      const loading = cache.get('acme');
       for (let i = 0; i < 2000; i++) cache.invalidate({ tenantId: `id-${i}`, slugs: [], hostnames: [] });
       store.release();
       await loading;
 
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
       expect(store.reads).toBe(2);
     });
   });
@@ -209,53 +210,53 @@ describe(PolicyCache.name, () => {
   describe('revalidateAll', () => {
     it('reads every tenant again before serving it, and forgets unknown lookups', async () => {
       const cache = cacheOver(store);
-      await cache.get({ slug: 'acme' });
-      await cache.get({ slug: 'nobody' });
+      await cache.get('acme');
+      await cache.get('nobody');
 
       cache.revalidateAll();
       store.tenants.set('acme', { ...tenant('acme'), upstreamUrl: 'https://changed.example' });
       store.tenants.set('nobody', tenant('nobody'));
 
-      expect(cache.get({ slug: 'acme' })).toBeInstanceOf(Promise);
-      expect((await cache.get({ slug: 'acme' }))?.tenant.upstreamUrl).toBe('https://changed.example');
-      expect((await cache.get({ slug: 'nobody' }))?.slug).toBe('nobody');
+      expect(cache.get('acme')).toBeInstanceOf(Promise);
+      expect((await cache.get('acme'))?.upstreamUrl).toBe('https://changed.example');
+      expect((await cache.get('nobody'))?.slug).toBe('nobody');
       expect(store.reads).toBe(4);
       // Read again once, then served from memory.
-      expect(cache.get({ slug: 'acme' })).not.toBeInstanceOf(Promise);
+      expect(cache.get('acme')).not.toBeInstanceOf(Promise);
     });
 
     it('serves a tenant as it was when reading it again fails', async () => {
       const cache = cacheOver(store);
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
 
       cache.revalidateAll();
       store.failing = true;
 
-      expect((await cache.get({ slug: 'acme' }))?.slug).toBe('acme');
+      expect((await cache.get('acme'))?.slug).toBe('acme');
       expect(store.reads).toBe(2);
     });
 
     it('does not serve a suspect that was deleted meanwhile', async () => {
       const cache = cacheOver(store);
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
 
       cache.revalidateAll();
       store.tenants.delete('acme');
 
-      expect(await cache.get({ slug: 'acme' })).toBeNull();
+      expect(await cache.get('acme')).toBeNull();
       store.failing = true;
-      expect(await cache.get({ slug: 'acme' })).toBeNull();
+      expect(await cache.get('acme')).toBeNull();
     });
 
     it('does not keep a load that was in flight when it was called', async () => {
       const cache = cacheOver(store);
       store.hold();
-      const before = cache.get({ slug: 'acme' });
+      const before = cache.get('acme');
       cache.revalidateAll();
       store.release();
       await before;
 
-      await cache.get({ slug: 'acme' });
+      await cache.get('acme');
 
       expect(store.reads).toBe(2);
     });
@@ -275,8 +276,8 @@ describe(PolicyCache.name, () => {
       const stored = await cache.warm(pages([tenant('a'), tenant('b')], [tenant('c'), tenant('d')]));
 
       expect(stored).toBe(3);
-      expect(cache.get({ slug: 'b' })).toMatchObject({ slug: 'b' });
-      expect(cache.get({ slug: 'd' })).toBeInstanceOf(Promise);
+      expect(cache.get('b')).toMatchObject({ slug: 'b' });
+      expect(cache.get('d')).toBeInstanceOf(Promise);
       expect(store.reads).toBe(1);
     });
 
@@ -288,9 +289,9 @@ describe(PolicyCache.name, () => {
       const stored = await cache.warm(pages([tenant('a')], notice, [tenant('b')], [tenant('c')]));
 
       expect(stored).toBe(2);
-      expect(cache.get({ slug: 'a' })).toMatchObject({ slug: 'a' });
-      expect(cache.get({ slug: 'b' })).toBeInstanceOf(Promise);
-      expect(cache.get({ slug: 'c' })).toMatchObject({ slug: 'c' });
+      expect(cache.get('a')).toMatchObject({ slug: 'a' });
+      expect(cache.get('b')).toBeInstanceOf(Promise);
+      expect(cache.get('c')).toMatchObject({ slug: 'c' });
     });
   });
 
@@ -306,13 +307,13 @@ describe(PolicyCache.name, () => {
         ...tenant('acme'),
         policy: { ...DEFAULT_POLICY, origins: [{ kind: 'exact', value: origin, expiresAt }] },
       });
-      await cache.get({ slug: 'acme' });
-      expect(allows(cache.get({ slug: 'acme' }))).toBe(true);
+      await cache.get('acme');
+      expect(allows(cache.get('acme'))).toBe(true);
       store.failing = true;
 
       await new Promise((resolve) => setTimeout(resolve, 200));
 
-      expect(allows(cache.get({ slug: 'acme' }))).toBe(false);
+      expect(allows(cache.get('acme'))).toBe(false);
       expect(store.reads).toBe(1);
     });
   });

@@ -1,24 +1,21 @@
 import { LRUCache } from 'lru-cache';
-import type { PolicyChangedEvent } from '#database';
-import { compilePolicy, type CorsTarget } from '#dynamic-cors';
-import type { TenantLookup, TenantPolicy } from '#policy-store';
+import { compilePolicy } from '../core/index.js';
+import type { CorsTarget, TenantKey } from '../sources/policy-source.js';
+import type { PolicyChangedEvent } from './policy-changed.channel.js';
+import type { TenantPolicy } from './tenant-policy.reader.js';
 
 /**
- * What the gateway reads of a tenant row besides its compiled policy (the proxy needs
- * `upstreamUrl`). The rest of the row (name, version, the policy as read, rule ids aside) is
- * not kept: nothing reads it, and it was about a kilobyte of every cached policy (issue 6's
- * memory target).
+ * A cached tenant: its compiled policy, and where the gateway proxies it (`upstreamUrl`). The
+ * rest of the row (name, version, the policy as read, rule ids aside) is not kept: nothing
+ * reads it, and it was about a kilobyte of every cached policy (issue 6's memory target).
  */
-export type TenantRoute = Pick<TenantPolicy, 'tenantId' | 'slug' | 'upstreamUrl'>;
-
-/** A cached tenant: what the gateway serves it with, compiled once. */
 export interface CachedTenant extends CorsTarget {
-  readonly tenant: TenantRoute;
+  readonly upstreamUrl: string | null;
 }
 
 export interface PolicyCacheOptions {
   /** Reads one tenant from the source of truth (one query); null when it does not exist. */
-  readonly load: (lookup: TenantLookup) => Promise<TenantPolicy | null>;
+  readonly load: (lookup: TenantKey) => Promise<TenantPolicy | null>;
   readonly maxTenants: number;
   /** After this long an entry is re-read in the background; it keeps being served meanwhile. */
   readonly ttlMs: number;
@@ -80,15 +77,16 @@ export function unknownEntryBytes(key: string): number {
 
 function cachedTenantOf(tenant: TenantPolicy, now = Date.now()): CachedTenant {
   const { tenantId, slug, upstreamUrl } = tenant;
-  return { tenantId, slug, policy: compilePolicy(tenant.policy, now), tenant: { tenantId, slug, upstreamUrl } };
+  return { tenantId, slug, policy: compilePolicy(tenant.policy, now), upstreamUrl };
 }
 
-function keyOf(lookup: TenantLookup): string {
-  return 'slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`;
+function keyOf(lookup: TenantKey): string {
+  return typeof lookup === 'string' ? `s:${lookup}` : `h:${lookup.hostname}`;
 }
 
 /**
- * The gateway's in-process copy of tenant policies (PostgreSQL is the source of truth).
+ * The in-process copy of tenant policies (PostgreSQL is the source of truth) of the gateway and
+ * of `postgresPolicySource`.
  *
  * - Bounded LRU of tenants; unknown lookups in a separate, smaller LRU with a short TTL.
  * - Concurrent misses for one key share one load.
@@ -143,7 +141,7 @@ export class PolicyCache {
   }
 
   /** The tenant when its lookup is cached (null: known not to exist); undefined on a miss. */
-  peek(lookup: TenantLookup): CachedTenant | null | undefined {
+  peek(lookup: TenantKey): CachedTenant | null | undefined {
     const key = keyOf(lookup);
     const entry = this.tenants.get(key);
     if (entry !== undefined && entry.resync === this.resync) {
@@ -159,7 +157,7 @@ export class PolicyCache {
   }
 
   /** Reads the tenant through the cache, sharing one load among concurrent misses. */
-  get(lookup: TenantLookup): CachedTenant | null | Promise<CachedTenant | null> {
+  get(lookup: TenantKey): CachedTenant | null | Promise<CachedTenant | null> {
     const cached = this.peek(lookup);
     if (cached !== undefined) return cached;
     const key = keyOf(lookup);
@@ -221,7 +219,7 @@ export class PolicyCache {
     this.inFlight.delete(key);
   }
 
-  private async load(key: string, lookup: TenantLookup): Promise<CachedTenant | null> {
+  private async load(key: string, lookup: TenantKey): Promise<CachedTenant | null> {
     const epoch = this.epoch;
     const started = performance.now();
     const tenant = await this.options.load(lookup);
@@ -261,7 +259,7 @@ export class PolicyCache {
       if (epoch === this.epoch) {
         for (const tenant of page) {
           if (this.tenants.size >= this.options.maxTenants) return stored;
-          this.store(keyOf({ slug: tenant.slug }), cachedTenantOf(tenant), tenant);
+          this.store(keyOf(tenant.slug), cachedTenantOf(tenant), tenant);
           stored++;
         }
       }
@@ -305,7 +303,7 @@ export class PolicyCache {
    * without a change notice, and while the database is down); past its TTL it is re-read in
    * the background.
    */
-  private attend(key: string, lookup: TenantLookup, entry: Entry): void {
+  private attend(key: string, lookup: TenantKey, entry: Entry): void {
     this.unexpired(entry);
     if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(key, lookup, entry);
     entry.dueAt = this.dueAt(entry);
@@ -317,7 +315,7 @@ export class PolicyCache {
     return entry.value;
   }
 
-  private refresh(key: string, lookup: TenantLookup, entry: Entry): void {
+  private refresh(key: string, lookup: TenantKey, entry: Entry): void {
     if (this.inFlight.has(key)) return;
     // Not refreshed again until this attempt is over, even if it fails (database down).
     entry.loadedAt = performance.now();

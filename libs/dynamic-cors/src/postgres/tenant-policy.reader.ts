@@ -1,11 +1,15 @@
-import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '#database';
-import type { CorsPolicy, OriginRule, OriginRuleKind, PathRule, PolicyMode } from '#dynamic-cors';
+import type { CorsPolicy, OriginRule, OriginRuleKind, PathRule, PolicyMode } from '../core/index.js';
+import type { TenantKey } from '../sources/policy-source.js';
 
-/** How a gateway request names its tenant. */
-export type TenantLookup = { readonly slug: string } | { readonly hostname: string };
+/**
+ * What the reader runs its statements on: a `pg` pool or client (or anything with its
+ * promise-returning `query(text, values)`), so that an app shares the pool it already has.
+ */
+export interface Queryable {
+  query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
 
-/** A tenant as the gateway serves it: where to send its traffic and its CORS policy. */
+/** A tenant as the corsmesh database holds it: where the gateway sends its traffic, and its CORS policy. */
 export interface TenantPolicy {
   readonly tenantId: string;
   readonly slug: string;
@@ -16,7 +20,7 @@ export interface TenantPolicy {
 }
 
 /** The columns of a tenant policy row, over `tenants t JOIN cors_policies p`. */
-const POLICY_COLUMNS = Prisma.sql`
+const POLICY_COLUMNS = `
   t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
   p.path_rules, p.preflight_status, p.timing_allow_origin, p.debug_header,
@@ -44,15 +48,15 @@ interface TenantPolicyRow {
 }
 
 /**
- * Reads tenants' policies from PostgreSQL, origins aggregated in the same statement. The
- * gateway's cache and the admin's check endpoint both read through this, so the check
- * answers from the same data the gateway serves.
+ * Reads tenants' policies from the corsmesh database (the tables the admin app manages),
+ * origins aggregated in the same statement. The gateway's cache, an embedding app's
+ * `postgresPolicySource` and the admin's check endpoint all read through this, so the check
+ * answers from the same data that is served.
  */
-@Injectable()
 export class TenantPolicyReader {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly db: Queryable) {}
 
-  async read(lookup: TenantLookup): Promise<TenantPolicy | null> {
+  async read(lookup: TenantKey): Promise<TenantPolicy | null> {
     return (await this.readMany([lookup]))[0] ?? null;
   }
 
@@ -62,24 +66,26 @@ export class TenantPolicyReader {
    * (`= ANY` of an array is an index scan for each). Answers in the order of `lookups`, null
    * for a lookup that names no tenant.
    */
-  async readMany(lookups: readonly TenantLookup[]): Promise<(TenantPolicy | null)[]> {
+  async readMany(lookups: readonly TenantKey[]): Promise<(TenantPolicy | null)[]> {
     if (lookups.length === 0) return [];
     const slugs: string[] = [];
     const hostnames: string[] = [];
     for (const lookup of lookups) {
-      if ('slug' in lookup) slugs.push(lookup.slug);
+      if (typeof lookup === 'string') slugs.push(lookup);
       else hostnames.push(lookup.hostname);
     }
-    const rows = await this.prisma.$queryRaw<FoundRow[]>`
-      SELECT found.via, found.key, ${POLICY_COLUMNS}
-        FROM (SELECT 's' AS via, s.slug AS key, s.id AS tenant_id FROM tenants s WHERE s.slug = ANY(${slugs}::text[])
-              UNION ALL
-              SELECT 'h', h.hostname, h.tenant_id FROM tenant_hostnames h WHERE h.hostname = ANY(${hostnames}::text[])) AS found
-        JOIN tenants t ON t.id = found.tenant_id
-        JOIN cors_policies p ON p.tenant_id = t.id`;
+    const { rows } = await this.db.query<FoundRow>(
+      `SELECT found.via, found.key, ${POLICY_COLUMNS}
+         FROM (SELECT 's' AS via, s.slug AS key, s.id AS tenant_id FROM tenants s WHERE s.slug = ANY($1::text[])
+               UNION ALL
+               SELECT 'h', h.hostname, h.tenant_id FROM tenant_hostnames h WHERE h.hostname = ANY($2::text[])) AS found
+         JOIN tenants t ON t.id = found.tenant_id
+         JOIN cors_policies p ON p.tenant_id = t.id`,
+      [slugs, hostnames],
+    );
     const found = new Map<string, TenantPolicy>();
     for (const row of rows) found.set(`${row.via}:${row.key}`, toTenantPolicy(row));
-    return lookups.map((lookup) => found.get('slug' in lookup ? `s:${lookup.slug}` : `h:${lookup.hostname}`) ?? null);
+    return lookups.map((lookup) => found.get(typeof lookup === 'string' ? `s:${lookup}` : `h:${lookup.hostname}`) ?? null);
   }
 
   /**
@@ -91,12 +97,14 @@ export class TenantPolicyReader {
     let after: { updatedAt: Date; tenantId: string } | undefined;
     for (let left = count; left > 0; ) {
       const limit = Math.min(pageSize, left);
-      const rows = await this.prisma.$queryRaw<RecentRow[]>`
-        SELECT t.updated_at, ${POLICY_COLUMNS}
-          FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
-         WHERE ${after ? Prisma.sql`(t.updated_at, t.id) < (${after.updatedAt}, ${after.tenantId}::uuid)` : Prisma.sql`TRUE`}
-         ORDER BY t.updated_at DESC, t.id DESC
-         LIMIT ${limit}`;
+      const { rows } = await this.db.query<RecentRow>(
+        `SELECT t.updated_at, ${POLICY_COLUMNS}
+           FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
+          WHERE $1::timestamptz IS NULL OR (t.updated_at, t.id) < ($1::timestamptz, $2::uuid)
+          ORDER BY t.updated_at DESC, t.id DESC
+          LIMIT $3`,
+        [after?.updatedAt ?? null, after?.tenantId ?? null, limit],
+      );
       yield rows.map(toTenantPolicy);
       const last = rows.at(-1);
       if (!last || rows.length < limit) return;

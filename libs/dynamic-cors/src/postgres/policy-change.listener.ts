@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import pg from 'pg';
-import { DeadlineClient, POLICY_CHANGED_CHANNEL, type PolicyChangedEvent } from '#database';
+import { DeadlineClient } from './deadline-client.js';
+import { POLICY_CHANGED_CHANNEL, type PolicyChangedEvent } from './policy-changed.channel.js';
+
+/** What the listener logs to: pino's shape (object first, then message); pino itself is one. */
+export interface SourceLogger {
+  info(fields: object, message: string): void;
+  info(message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
 
 export interface PolicyChangeListenerOptions {
   readonly databaseUrl: string;
-  readonly logger: Logger;
+  readonly logger: SourceLogger;
   /** A committed change notice. */
   readonly onChange: (event: PolicyChangedEvent) => void;
   /** The connection was (re)established: notices sent while it was down are lost. */

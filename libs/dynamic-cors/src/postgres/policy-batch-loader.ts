@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
-import type { TenantLookup, TenantPolicy } from '#policy-store';
+import type { TenantKey } from '../sources/policy-source.js';
+import type { TenantPolicy } from './tenant-policy.reader.js';
 
 /** Most lookups in one statement: a batch of this many reads in a few milliseconds. */
 export const MAX_BATCH_LOOKUPS = 500;
 
 export interface PolicyBatchLoaderOptions {
   /** Reads many lookups in one statement, answering in their order (null: no such tenant). */
-  readonly readMany: (lookups: readonly TenantLookup[]) => Promise<readonly (TenantPolicy | null)[]>;
+  readonly readMany: (lookups: readonly TenantKey[]) => Promise<readonly (TenantPolicy | null)[]>;
   /** Called once per statement (metrics). */
   readonly onBatch?: () => void;
 }
@@ -22,8 +23,8 @@ export interface PolicyBatchLoaderOptions {
  * misses of a key, and it alone decides what is remembered (TTL, invalidations). An error of
  * the statement rejects every lookup of its batch.
  */
-export function policyBatchLoader(options: PolicyBatchLoaderOptions): (lookup: TenantLookup) => Promise<TenantPolicy | null> {
-  const loader = new DataLoader<TenantLookup, TenantPolicy | null>(
+export function policyBatchLoader(options: PolicyBatchLoaderOptions): (lookup: TenantKey) => Promise<TenantPolicy | null> {
+  const loader = new DataLoader<TenantKey, TenantPolicy | null>(
     async (lookups) => {
       options.onBatch?.();
       return options.readMany(lookups);

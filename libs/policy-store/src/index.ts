@@ -1,1 +1,0 @@
-export { TenantPolicyReader, type TenantLookup, type TenantPolicy } from './tenant-policy.reader.js';
