@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { addOrigins, createTenant } from '../factories/admin-api.factory.js';
 import { type AdminTestApp, startAdminTestApp } from '../support/admin-test-app.js';
 import { AppProcess } from '../support/app-process.js';
@@ -62,7 +63,7 @@ const progress = (line: string) => process.stderr.write(`[library examples] ${li
 let work: string;
 let tarball: string;
 let admin: AdminTestApp;
-const running = new Map<string, { dir: string; port: number; process: AppProcess }>();
+const running = new Map<string, { dir: string; port: number; child: AppProcess }>();
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'corsmesh-examples-'));
@@ -77,8 +78,11 @@ beforeAll(async () => {
     EXAMPLES.map(async (example, index) => {
       const dir = dirs[index];
       const port = await freePort();
-      const app = AppProcess.start(join(dir, 'dist', 'main.js'), { DATABASE_URL: admin.db.url, PORT: String(port), HOST: '127.0.0.1' }, { cwd: dir });
-      running.set(example.name, { dir, port, process: app });
+      // Named, so that its connections can be told from the admin app's.
+      const databaseUrl = new URL(admin.db.url);
+      databaseUrl.searchParams.set('application_name', example.name);
+      const app = AppProcess.start(join(dir, 'dist', 'main.js'), { DATABASE_URL: databaseUrl.toString(), PORT: String(port), HOST: '127.0.0.1' }, { cwd: dir });
+      running.set(example.name, { dir, port, child: app });
       await app.waitForReady(`http://127.0.0.1:${port}/health/ready`);
       progress(`${example.name}: ready on port ${port}`);
     }),
@@ -86,7 +90,7 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await Promise.all([...running.values()].map(({ process }) => process.stop()));
+  await Promise.all([...running.values()].map(({ child }) => child.stop()));
   await admin?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -232,5 +236,29 @@ describe.each(EXAMPLES)('examples/$name', (example) => {
     const health = await send(port, 'GET', '/health/live', { origin: EVIL });
     expect(health.status).toBe(200);
     expect(health.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  // Last: it stops the example.
+  test('stops on SIGTERM, closing the policy source’s connections', async () => {
+    const client = new pg.Client({ connectionString: admin.db.url });
+    await client.connect();
+    try {
+      const connections = async () =>
+        (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [example.name])).rows[0].n;
+      expect(await connections()).toBeGreaterThan(0);
+      const started = performance.now();
+      await app().child.stop();
+      const stopped = performance.now() - started;
+      progress(`${example.name}: stopped ${Math.round(stopped)} ms after SIGTERM`);
+      expect(stopped).toBeLessThan(5000);
+      let left = await connections();
+      while (left > 0 && performance.now() - started < 5000) {
+        await new Promise((next) => setTimeout(next, 50));
+        left = await connections();
+      }
+      expect(left).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 });
