@@ -74,9 +74,10 @@ export class AppProcess {
     return new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
   }
 
-  /** Sends the signal and resolves with the exit code. */
+  /** Sends the signal and resolves with the exit code (null for a process ended by a signal). */
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode !== null) return Promise.resolve(this.child.exitCode);
+    // A process ended by a signal (as Nest re-raises SIGTERM after its shutdown hooks) has no exit code.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve(this.child.exitCode);
     return new Promise((resolve) => {
       this.child.once('exit', (code) => resolve(code));
       this.child.kill(signal);
