@@ -3,6 +3,7 @@ import { postgresPolicySource, type PostgresPolicySource } from '#dynamic-cors/p
 import { type AdminTestApp, startAdminTestApp } from '../support/admin-test-app.js';
 import { type EmbeddingApp, PLATFORMS, startEmbeddingApp } from '../support/embedding-app.js';
 import { within } from '../support/gateway-harness.js';
+import { createTestDatabase } from '../support/test-database.js';
 
 const APP = 'https://app.shop.test';
 const quiet = { info() {}, warn() {}, error() {} };
@@ -64,6 +65,19 @@ describe.each(PLATFORMS)('postgresPolicySource in a NestJS app on %s', (platform
       expect(own.headers.vary).toBeUndefined();
     } finally {
       await byHost.close();
+    }
+  });
+});
+
+describe('postgresPolicySource on a database that is not corsmesh', () => {
+  it('stops the app at start-up, saying which database to use', async () => {
+    const empty = await createTestDatabase({ migrated: false });
+    try {
+      await expect(startEmbeddingApp('express', { source: postgresPolicySource({ databaseUrl: empty.url, logger: quiet }), tenant: tenantByPath() })).rejects.toThrow(
+        /has no corsmesh tables .*point databaseUrl at the database the corsmesh admin app manages/,
+      );
+    } finally {
+      await empty.drop();
     }
   });
 });

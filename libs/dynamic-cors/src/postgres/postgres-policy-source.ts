@@ -6,6 +6,9 @@ import { type CachedTenant, PolicyCache, type PolicyCacheEvents } from './policy
 import { PolicyChangeListener, type PolicyChangeListenerEvents, type SourceLogger } from './policy-change.listener.js';
 import { type Queryable, TenantPolicyReader } from './tenant-policy.reader.js';
 
+/** PostgreSQL's SQLSTATE for a relation that does not exist. */
+const UNDEFINED_TABLE = '42P01';
+
 /** Options of {@link postgresPolicySource}; every field but `databaseUrl` has the gateway's default. */
 export interface PostgresPolicySourceOptions {
   /** The corsmesh database, the one the admin app manages. */
@@ -118,11 +121,17 @@ export class PostgresPolicySource implements PolicySource<TenantKey> {
 
   /**
    * Starts listening for change notices (retried in the background if the database is down),
-   * then warms the cache: after the listener, so that a change meanwhile is not missed.
+   * then warms the cache: after the listener, so that a change meanwhile is not missed. Fails
+   * when the database is reachable but is not a corsmesh database (no tenant tables).
    */
   async start(): Promise<void> {
     await this.listener.start();
-    await this.warm();
+    try {
+      await this.warm();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
@@ -143,6 +152,12 @@ export class PostgresPolicySource implements PolicySource<TenantKey> {
       const stored = await this.cache.warm(this.reader.recent(count));
       this.logger.info({ tenants: stored, ms: Math.round(performance.now() - started) }, 'policy cache warmed');
     } catch (error) {
+      // A database without the corsmesh tables will never serve a policy: say so now, not with a 503 per request.
+      if ((error as { code?: unknown }).code === UNDEFINED_TABLE) {
+        throw new Error(
+          `postgresPolicySource: the database has no corsmesh tables (${(error as Error).message}); point databaseUrl at the database the corsmesh admin app manages`,
+        );
+      }
       this.logger.warn({ err: error }, 'policy cache not warmed: tenants are read as they are asked for');
     }
   }
