@@ -13,6 +13,8 @@ import { BENCH_POLICIES, TENANT_COUNT } from './lib/bench-tenants.js';
 import { measureColdStart } from './lib/cold-start.js';
 import { configImportTarget, measureConfigImport } from './lib/config-import.js';
 import { runCostRounds } from './lib/cost.js';
+import { measureLibraryCost } from './lib/library-cost.js';
+import { writeLibraryReport } from './lib/library-report.js';
 import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
 import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
 import { gatewayEnv, measureManyTenants, measureQueryCost, type BenchOptions } from './lib/scenarios.js';
@@ -42,6 +44,7 @@ if (flags.help) {
   --changes N       policy changes of the invalidation scenario (BENCH_CHANGES, default 200)
   --only cost       only the side-by-side cost comparison (scenarios 1–5)
   --only import     only the configuration import of 1,000 tenants (scenario 9; no wrk needed)
+  --only library    only the library in a plain NestJS app, Express and Fastify (no database needed)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
                     the profile; WHAT: actual, preflight, refused, misses (6b)
   --policy NAME     the policy --profile uses: credentialed (default) or simple
@@ -54,8 +57,8 @@ if (flags.only !== 'import' && !(await wrkAvailable())) {
   process.stderr.write('the benchmark needs wrk as its load generator (Debian: apt-get install wrk)\n');
   process.exit(2);
 }
-if (flags.only !== undefined && flags.only !== 'cost' && flags.only !== 'import') {
-  process.stderr.write('--only takes: cost, import\n');
+if (flags.only !== undefined && !['cost', 'import', 'library'].includes(flags.only)) {
+  process.stderr.write('--only takes: cost, import, library\n');
   process.exit(2);
 }
 if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
@@ -110,6 +113,17 @@ process.once('SIGINT', () => {
 const loadBefore = loadavg()[0]!;
 if (loadBefore > availableParallelism() / 2) {
   options.log(`warning: load average ${loadBefore.toFixed(1)} on ${availableParallelism()} cores before the run: other work is competing, figures will be noisy`);
+}
+if (flags.only === 'library') {
+  // The library comparison needs no database: its apps use staticPolicySource.
+  try {
+    const library = await measureLibraryCost(options, track, stopTracked);
+    const machine = { cpu: cpuModel(), cores: availableParallelism(), node: process.version, loadAverage: { before: loadBefore, after: loadavg()[0]! } };
+    await writeLibraryReport(library, { startedAt, settings: options, machine }, resultsDir, options.log);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+  process.exit(0);
 }
 options.log('starting PostgreSQL');
 const database = await openBenchDatabase(process.env.DATABASE_URL || undefined, options.log);
@@ -166,6 +180,8 @@ async function runAll(): Promise<void> {
     const configImport = await measureConfigImport(database.url, options);
     rest = { baselineManyTenants, ours: { tenants10k, tenants100k, coldStart }, queryCost, invalidation, memory, configImport };
   }
+  // The library in a plain NestJS app (issue 18); its apps need no database.
+  const library = flags.only === undefined ? await measureLibraryCost(options, track, stopTracked) : undefined;
 
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
@@ -180,6 +196,7 @@ async function runAll(): Promise<void> {
     settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds, generator: 'wrk (1 thread)' },
     cost,
     ...rest,
+    library,
   };
   const targets = evaluateTargets(report);
   options.log(`done\n\n${consoleTable(report, targets)}\n`);

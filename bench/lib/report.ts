@@ -3,6 +3,8 @@ import type { ColdStartResult } from './cold-start.js';
 import { configImportTarget, type ConfigImportResult } from './config-import.js';
 import { median, pairedRatio, statusesAsExpected, type CostCaseResult, type CostSample, type PairedRatio } from './cost.js';
 import type { InvalidationResult } from './invalidation.js';
+import type { LibraryCaseResult } from './library-cost.js';
+import { LIBRARY_HEADER, libraryRows, libraryTargets } from './library-report.js';
 import type { MemoryResult } from './memory.js';
 import type { LoadScenario, QueryCostResult } from './scenarios.js';
 
@@ -34,6 +36,8 @@ export interface BenchReport {
   readonly memory?: MemoryResult;
   /** Scenario 9: a configuration import of 1,000 tenants (issue 16). */
   readonly configImport?: ConfigImportResult;
+  /** The library in a plain NestJS app on Express and Fastify (issue 18, lib/library-cost.ts). */
+  readonly library?: readonly LibraryCaseResult[];
 }
 
 export interface Target {
@@ -147,6 +151,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
     });
   }
   if (report.configImport) targets.push(configImportTarget(report.configImport));
+  if (report.library) targets.push(...libraryTargets(report.library));
   return targets;
 }
 
@@ -277,6 +282,7 @@ export function markdown(report: BenchReport, targets: readonly Target[]): strin
     '',
     ...table(COST_HEADER, costRows(report)),
     '',
+    ...(report.library ? [...table(LIBRARY_HEADER, libraryRows(report.library)), ''] : []),
   ];
   if (report.ours || report.invalidation || report.memory || report.configImport) lines.push(...table(OTHER_HEADER, otherRows(report)), '');
   lines.push(...table(['target', 'held', 'measured', 'target'], targets.map((t) => [t.name, t.held ? 'HELD' : '**MISSED**', t.measured, t.target])), '');
@@ -306,6 +312,7 @@ export function consoleTable(report: BenchReport, targets: readonly Target[]): s
     '',
     ...format(COST_HEADER, costRows(report)),
     '',
+    ...(report.library ? [...format(LIBRARY_HEADER, libraryRows(report.library)), ''] : []),
     ...(report.ours || report.invalidation || report.memory || report.configImport ? [...format(OTHER_HEADER, otherRows(report)), ''] : []),
     ...targets.map((t) => `${t.held ? 'HELD  ' : 'MISSED'}  ${t.name}: ${t.measured} (target ${t.target})`),
   ].join('\n');
