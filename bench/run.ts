@@ -45,7 +45,7 @@ if (flags.help) {
   --only recording  only traffic recording on/off (two gateways, paired rounds)
   --only import     only the configuration import of 1,000 tenants (scenario 9; no wrk needed)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
-                    the profile; WHAT: actual, preflight, refused, misses (6b)
+                    the profile; WHAT: actual, preflight, refused, misses (6b), spread (1,000 tenants at random)
   --policy NAME     the policy --profile uses: credentialed (default) or simple
 DATABASE_URL: use that server (a database corsmesh_bench is created on it) instead of an embedded one.
 `);
