@@ -39,6 +39,10 @@ const KINDS: readonly RecordingCase[] = ['actual', 'preflight', 'refused', 'spre
  */
 export async function runRecordingCostRounds(servers: RecordingServers, options: CostOptions): Promise<RecordingCostResult[]> {
   await Promise.all([servers.on, servers.off].map((server) => server.command('warm', { from: 0, count: RECORDING_SPREAD_TENANTS, concurrency: 32 })));
+  // A round not counted first: fresh processes, whichever side went first in round 1 would
+  // otherwise run its cases before V8 has optimised them (both sides are cold at the start).
+  options.log('  recording on/off, a round not counted (warming both gateways up)');
+  for (const kind of KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], requestFor(kind), options);
   const samples = new Map(KINDS.map((kind) => [kind, { on: [] as CostSample[], off: [] as CostSample[] }]));
   for (let round = 0; round < options.rounds; round++) {
     options.log(`  recording on/off, round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
