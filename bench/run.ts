@@ -15,6 +15,7 @@ import { configImportTarget, measureConfigImport } from './lib/config-import.js'
 import { runCostRounds } from './lib/cost.js';
 import { measureLibraryCost } from './lib/library-cost.js';
 import { writeLibraryReport } from './lib/library-report.js';
+import { runRecordingCostRounds } from './lib/recording-cost.js';
 import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
 import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
 import { gatewayEnv, measureManyTenants, measureQueryCost, type BenchOptions } from './lib/scenarios.js';
@@ -42,11 +43,12 @@ if (flags.help) {
   --warmup S        seconds of warm-up before each measurement (BENCH_WARMUP, default 1)
   --rounds N        paired rounds of the cost comparison, median reported (BENCH_ROUNDS, default 5)
   --changes N       policy changes of the invalidation scenario (BENCH_CHANGES, default 200)
-  --only cost       only the side-by-side cost comparison (scenarios 1–5)
+  --only cost       only the side-by-side cost comparison (scenarios 1–5) and traffic recording on/off
+  --only recording  only traffic recording on/off (two gateways, paired rounds)
   --only import     only the configuration import of 1,000 tenants (scenario 9; no wrk needed)
   --only library    only the library in a plain NestJS app, Express and Fastify (no database needed)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
-                    the profile; WHAT: actual, preflight, refused, misses (6b)
+                    the profile; WHAT: actual, preflight, refused, misses (6b), spread (1,000 tenants at random)
   --policy NAME     the policy --profile uses: credentialed (default) or simple
 DATABASE_URL: use that server (a database corsmesh_bench is created on it) instead of an embedded one.
 `);
@@ -57,8 +59,8 @@ if (flags.only !== 'import' && !(await wrkAvailable())) {
   process.stderr.write('the benchmark needs wrk as its load generator (Debian: apt-get install wrk)\n');
   process.exit(2);
 }
-if (flags.only !== undefined && !['cost', 'import', 'library'].includes(flags.only)) {
-  process.stderr.write('--only takes: cost, import, library\n');
+if (flags.only !== undefined && !['cost', 'recording', 'import', 'library'].includes(flags.only)) {
+  process.stderr.write('--only takes: cost, recording, import, library\n');
   process.exit(2);
 }
 if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
@@ -144,6 +146,8 @@ try {
 }
 
 async function runAll(): Promise<void> {
+  const recordingCost = await measureRecordingCost();
+  if (flags.only === 'recording') return writeReport({ cost: [], recordingCost });
   // Scenarios 1–5 side by side: every server runs at once (idle but for the one under load)
   // and they are measured in paired rounds (see lib/cost.ts).
   options.log(`1–5 bare, static @fastify/cors and corsmesh, ${options.rounds} paired round(s), policies ${BENCH_POLICIES.map((p) => p.name).join(' and ')}`);
@@ -183,6 +187,27 @@ async function runAll(): Promise<void> {
   // The library in a plain NestJS app (issue 18); its apps need no database.
   const library = flags.only === undefined ? await measureLibraryCost(options, track, stopTracked) : undefined;
 
+  await writeReport({ cost, recordingCost, ...rest, library });
+}
+
+/**
+ * Traffic recording on and off (issue 14): two fresh gateways alike but for
+ * `TRAFFIC_RECORDING`, up only while they are compared (see lib/recording-cost.ts).
+ */
+async function measureRecordingCost() {
+  options.log(`traffic recording on and off, ${options.rounds} paired round(s)`);
+  const [on, off] = await Promise.all([
+    track(startServerProcess('gateway (recording on)', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) })),
+    track(startServerProcess('gateway (recording off)', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000, { TRAFFIC_RECORDING: 'false' }) })),
+  ]);
+  try {
+    return await runRecordingCostRounds({ on, off }, options);
+  } finally {
+    await Promise.all([stopTracked(on), stopTracked(off)]);
+  }
+}
+
+async function writeReport(measured: Pick<BenchReport, 'cost' | 'recordingCost' | 'baselineManyTenants' | 'ours' | 'queryCost' | 'invalidation' | 'memory' | 'configImport' | 'library'>): Promise<void> {
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
     machine: {
@@ -194,9 +219,7 @@ async function runAll(): Promise<void> {
       loadAverage: { before: loadBefore, after: loadavg()[0]! },
     },
     settings: { connections: options.connections, duration: options.duration, warmup: options.warmup, rounds: options.rounds, generator: 'wrk (1 thread)' },
-    cost,
-    ...rest,
-    library,
+    ...measured,
   };
   const targets = evaluateTargets(report);
   options.log(`done\n\n${consoleTable(report, targets)}\n`);

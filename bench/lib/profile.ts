@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { summariseCpuProfile } from '../profile/summarise-cpu-profile.js';
 import { benchPolicy, TENANT_COUNT } from './bench-tenants.js';
 import { measureCost, requestOf } from './cost.js';
+import { RECORDING_SPREAD_TENANTS } from './recording-cost.js';
 import { measureManyTenants, gatewayEnv, type BenchOptions } from './scenarios.js';
 import { startServerProcess } from './server-process.js';
 
 /** What `--profile` can put the gateway under. */
-export const PROFILED_SCENARIOS = ['actual', 'preflight', 'refused', 'misses'] as const;
+export const PROFILED_SCENARIOS = ['actual', 'preflight', 'refused', 'misses', 'spread'] as const;
 export type ProfiledScenario = (typeof PROFILED_SCENARIOS)[number];
 
 /**
- * `npm run bench -- --profile [actual|preflight|refused|misses] [--policy simple|credentialed]`:
- * one scenario (ours actual, preflight, refused, or 6b) against a gateway running under `node --cpu-prof`; the profile (written when the gateway
+ * `npm run bench -- --profile [actual|preflight|refused|misses|spread] [--policy simple|credentialed]`:
+ * one scenario (ours actual, preflight, refused, 6b, or the recording comparison's 1,000 tenants at random) against a gateway running under `node --cpu-prof`; the profile (written when the gateway
  * exits) lands in bench/results/profiles/ and its top self-time functions are printed.
  */
 export async function profileHotPath(
@@ -33,6 +34,9 @@ export async function profileHotPath(
     if (scenario === 'misses') {
       const measured = await measureManyTenants(gateway, options, { id: '6b', title: 'misses (profiled)', tenants: TENANT_COUNT, prewarm: false });
       options.log(`  ${Math.round(measured.sample.requestsPerSecond)} req/s under the profiler ${JSON.stringify(measured.extra ?? {})}`);
+    } else if (scenario === 'spread') {
+      const measured = await measureManyTenants(gateway, options, { id: 'spread', title: 'spread (profiled)', tenants: RECORDING_SPREAD_TENANTS, prewarm: true });
+      options.log(`  ${Math.round(measured.sample.requestsPerSecond)} req/s, ${measured.sample.cpuMicrosPerRequest.toFixed(1)} µs CPU per request under the profiler`);
     } else {
       const sample = await measureCost(gateway, requestOf(benchPolicy(policyName), scenario), options);
       options.log(`  ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicrosPerRequest.toFixed(1)} µs CPU per request under the profiler`);

@@ -6,6 +6,7 @@ import type { InvalidationResult } from './invalidation.js';
 import type { LibraryCaseResult } from './library-cost.js';
 import { LIBRARY_HEADER, libraryRows, libraryTargets } from './library-report.js';
 import type { MemoryResult } from './memory.js';
+import { RECORDING_HEADER, recordingRows, recordingTargets, type RecordingCostResult } from './recording-cost.js';
 import type { LoadScenario, QueryCostResult } from './scenarios.js';
 
 export interface Machine {
@@ -24,6 +25,8 @@ export interface BenchReport {
   readonly settings: { readonly connections: number; readonly duration: number; readonly warmup: number; readonly rounds: number; readonly generator: string };
   /** Scenarios 1–5: bare, static @fastify/cors and ours, paired rounds, two policies. */
   readonly cost: readonly CostCaseResult[];
+  /** Traffic recording on and off (issue 14), two gateways in paired rounds. */
+  readonly recordingCost?: readonly RecordingCostResult[];
   /** The baseline under scenario 6's request pattern: the reference of 6a and 6b. */
   readonly baselineManyTenants?: LoadScenario;
   readonly ours?: {
@@ -65,46 +68,9 @@ function range(ratio: PairedRatio): string {
 }
 
 export function evaluateTargets(report: BenchReport): Target[] {
-  const targets: Target[] = [];
-  for (const { name } of BENCH_POLICIES) {
-    for (const kind of ['actual', 'preflight'] as const) {
-      const ours = caseOf(report, `${name}/${kind}/ours`);
-      const theirs = caseOf(report, `${name}/${kind}/static`);
-      const cpu = pairedRatio(ours, theirs, cpuOf);
-      const rps = pairedRatio(ours, theirs, rpsOf);
-      const statuses = statusesAsExpected(ours) && statusesAsExpected(theirs);
-      targets.push({
-        name: `${name} ${kind}: CPU per request`,
-        held: cpu.median <= 1 && statuses,
-        target: 'ours ≤ 1.00 × static (median of paired rounds)',
-        measured: range(cpu) + (statuses ? '' : ', unexpected statuses'),
-      });
-      targets.push({
-        name: `${name} ${kind}: req/s`,
-        held: rps.median >= 0.95 && statuses,
-        target: 'ours ≥ 0.95 × static (median of paired rounds)',
-        measured: range(rps),
-      });
-    }
-    const refused = caseOf(report, `${name}/refused/ours`);
-    const cpu = pairedRatio(refused, caseOf(report, `${name}/actual/ours`), cpuOf);
-    targets.push({
-      name: `${name} refused: CPU per request`,
-      held: cpu.median <= 1 && statusesAsExpected(refused),
-      target: 'refused ≤ 1.00 × allowed (ours, median of paired rounds)',
-      measured: range(cpu) + (statusesAsExpected(refused) ? '' : ', unexpected statuses'),
-    });
-  }
-  for (const kind of ['actual', 'preflight'] as const) {
-    const withRules = caseOf(report, `${PATH_RULES_BENCH_POLICY.name}/${kind}/ours`);
-    const cpu = pairedRatio(withRules, caseOf(report, `simple/${kind}/ours`), cpuOf);
-    targets.push({
-      name: `path rules ${kind}: CPU per request`,
-      held: cpu.median <= 1.05 && statusesAsExpected(withRules),
-      target: '20 unmatched path rules ≤ 1.05 × none (ours, median of paired rounds)',
-      measured: range(cpu) + (statusesAsExpected(withRules) ? '' : ', unexpected statuses'),
-    });
-  }
+  // Empty under `--only recording`.
+  const targets: Target[] = report.cost.length > 0 ? costTargets(report) : [];
+  if (report.recordingCost) targets.push(...recordingTargets(report.recordingCost));
   const { ours, baselineManyTenants, queryCost, invalidation, memory } = report;
   if (ours && baselineManyTenants) {
     const share = ours.tenants100k.sample.requestsPerSecond / baselineManyTenants.sample.requestsPerSecond;
@@ -152,6 +118,51 @@ export function evaluateTargets(report: BenchReport): Target[] {
   }
   if (report.configImport) targets.push(configImportTarget(report.configImport));
   if (report.library) targets.push(...libraryTargets(report.library));
+  return targets;
+}
+
+/** Scenarios 1–5 against static `@fastify/cors`, and the refused and path-rules cases. */
+function costTargets(report: BenchReport): Target[] {
+  const targets: Target[] = [];
+  for (const { name } of BENCH_POLICIES) {
+    for (const kind of ['actual', 'preflight'] as const) {
+      const ours = caseOf(report, `${name}/${kind}/ours`);
+      const theirs = caseOf(report, `${name}/${kind}/static`);
+      const cpu = pairedRatio(ours, theirs, cpuOf);
+      const rps = pairedRatio(ours, theirs, rpsOf);
+      const statuses = statusesAsExpected(ours) && statusesAsExpected(theirs);
+      targets.push({
+        name: `${name} ${kind}: CPU per request`,
+        held: cpu.median <= 1 && statuses,
+        target: 'ours ≤ 1.00 × static (median of paired rounds)',
+        measured: range(cpu) + (statuses ? '' : ', unexpected statuses'),
+      });
+      targets.push({
+        name: `${name} ${kind}: req/s`,
+        held: rps.median >= 0.95 && statuses,
+        target: 'ours ≥ 0.95 × static (median of paired rounds)',
+        measured: range(rps),
+      });
+    }
+    const refused = caseOf(report, `${name}/refused/ours`);
+    const cpu = pairedRatio(refused, caseOf(report, `${name}/actual/ours`), cpuOf);
+    targets.push({
+      name: `${name} refused: CPU per request`,
+      held: cpu.median <= 1 && statusesAsExpected(refused),
+      target: 'refused ≤ 1.00 × allowed (ours, median of paired rounds)',
+      measured: range(cpu) + (statusesAsExpected(refused) ? '' : ', unexpected statuses'),
+    });
+  }
+  for (const kind of ['actual', 'preflight'] as const) {
+    const withRules = caseOf(report, `${PATH_RULES_BENCH_POLICY.name}/${kind}/ours`);
+    const cpu = pairedRatio(withRules, caseOf(report, `simple/${kind}/ours`), cpuOf);
+    targets.push({
+      name: `path rules ${kind}: CPU per request`,
+      held: cpu.median <= 1.05 && statusesAsExpected(withRules),
+      target: '20 unmatched path rules ≤ 1.05 × none (ours, median of paired rounds)',
+      measured: range(cpu) + (statusesAsExpected(withRules) ? '' : ', unexpected statuses'),
+    });
+  }
   return targets;
 }
 
@@ -259,7 +270,8 @@ const OTHER_HEADER = ['#', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req
 
 function loadLine(report: BenchReport): string {
   const { machine } = report;
-  const during = report.cost.flatMap((c) => c.samples.map((s) => s.loadAverage));
+  const recording = (report.recordingCost ?? []).flatMap((r) => [r.on, r.off]);
+  const during = [...report.cost, ...recording].flatMap((c) => c.samples.map((s) => s.loadAverage));
   const busy = Math.max(machine.loadAverage.before, machine.loadAverage.after, ...during) > machine.cores / 2;
   return (
     `Load average ${machine.loadAverage.before.toFixed(1)} before the run, ${fixed(Math.min(...during), 1)}–${fixed(Math.max(...during), 1)} during the paired rounds, ` +
@@ -280,10 +292,10 @@ export function markdown(report: BenchReport, targets: readonly Target[]): strin
     `Generator: ${settings.generator}, ${settings.connections} connections, ${settings.duration} s measured after ${settings.warmup} s of warm-up per case and round, loopback; every server in a process of its own; ` +
       `${settings.rounds} paired rounds; figures are medians over the rounds, ratios are per round (same round), then the median.`,
     '',
-    ...table(COST_HEADER, costRows(report)),
-    '',
-    ...(report.library ? [...table(LIBRARY_HEADER, libraryRows(report.library)), ''] : []),
   ];
+  if (report.cost.length > 0) lines.push(...table(COST_HEADER, costRows(report)), '');
+  if (report.recordingCost) lines.push(...table(RECORDING_HEADER, recordingRows(report.recordingCost)), '');
+  if (report.library) lines.push(...table(LIBRARY_HEADER, libraryRows(report.library)), '');
   if (report.ours || report.invalidation || report.memory || report.configImport) lines.push(...table(OTHER_HEADER, otherRows(report)), '');
   lines.push(...table(['target', 'held', 'measured', 'target'], targets.map((t) => [t.name, t.held ? 'HELD' : '**MISSED**', t.measured, t.target])), '');
   if (queryCost) {
@@ -310,8 +322,8 @@ export function consoleTable(report: BenchReport, targets: readonly Target[]): s
   return [
     loadLine(report),
     '',
-    ...format(COST_HEADER, costRows(report)),
-    '',
+    ...(report.cost.length > 0 ? [...format(COST_HEADER, costRows(report)), ''] : []),
+    ...(report.recordingCost ? [...format(RECORDING_HEADER, recordingRows(report.recordingCost)), ''] : []),
     ...(report.library ? [...format(LIBRARY_HEADER, libraryRows(report.library)), ''] : []),
     ...(report.ours || report.invalidation || report.memory || report.configImport ? [...format(OTHER_HEADER, otherRows(report)), ''] : []),
     ...targets.map((t) => `${t.held ? 'HELD  ' : 'MISSED'}  ${t.name}: ${t.measured} (target ${t.target})`),

@@ -26,6 +26,11 @@ export function parseOriginLines(text: string): OriginLine[] {
   return lines;
 }
 
+/** A stored rule as the API takes it back, e.g. in a proposed list of origins. */
+export function inputOf(rule: OriginRule): OriginRuleInput {
+  return rule.kind === 'regex' ? { pattern: rule.value, type: 'regex' } : { origin: rule.value };
+}
+
 /** The current rules as editor text, so a bulk edit starts from what is stored. */
 export function formatOriginLines(rules: readonly OriginRule[]): string {
   return rules.map((rule) => rule.value).join('\n');

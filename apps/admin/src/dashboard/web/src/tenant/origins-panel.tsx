@@ -11,7 +11,7 @@ import { useAsync } from '../ui/use-async.js';
 import { ImpactPreview } from '../traffic/impact-preview.js';
 import { LastMatched } from '../traffic/last-matched.js';
 import { OriginExpiry } from './origin-expiry.js';
-import { formatOriginLines, KIND_LABELS, parseOriginLines, withKeptExtras } from './origin-lines.js';
+import { formatOriginLines, inputOf, KIND_LABELS, parseOriginLines, withKeptExtras } from './origin-lines.js';
 
 type RuleKind = 'origin' | 'regex';
 
@@ -24,6 +24,8 @@ export function OriginsPanel({ tenant }: { tenant: Tenant }) {
   const [removeError, setRemoveError] = useState<unknown>(null);
 
   const rules = state.data?.items ?? [];
+  // Expired rules match nothing: the list without one removed is the live rules but it.
+  const withoutRule = (removed: OriginRule) => rules.filter((other) => other.id !== removed.id && !other.expired).map(inputOf);
 
   const remove = async (rule: OriginRule) => {
     setRemoveError(null);
@@ -91,6 +93,7 @@ export function OriginsPanel({ tenant }: { tenant: Tenant }) {
                       Remove <code class="break">{rule.value}</code>? Pages on it can no longer call this tenant’s API.
                     </>
                   }
+                  details={<ImpactPreview tenant={tenant} proposal={{ origins: withoutRule(rule) }} />}
                   confirmLabel="Yes, remove"
                   onConfirm={() => remove(rule)}
                 />

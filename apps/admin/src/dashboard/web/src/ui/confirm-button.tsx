@@ -10,6 +10,8 @@ export function ConfirmButton(props: {
   /** Accessible name of the first button when `label` alone is ambiguous (e.g. "Remove https://a.example"). */
   readonly accessibleLabel?: string;
   readonly question: ComponentChildren;
+  /** Shown under the question while asking, e.g. what the action would break; mounted only then. */
+  readonly details?: ComponentChildren;
   readonly confirmLabel: string;
   readonly onConfirm: () => Promise<void> | void;
   readonly disabled?: boolean;
@@ -62,6 +64,7 @@ export function ConfirmButton(props: {
       }}
     >
       <p class="confirm-question">{props.question}</p>
+      {props.details}
       <div class="actions">
         <button type="button" class="button button-danger" ref={confirmRef} disabled={busy} onClick={() => void confirm()}>
           {busy ? 'Working…' : props.confirmLabel}
