@@ -86,7 +86,9 @@ describe(credentialsConflict.name, () => {
             expect([source, candidate, candidateDomain]).toEqual([source, candidate, domainOfTail]);
           }
         }),
-        { numRuns: 120 },
+        // Enough runs that some random origin matches an accepted pattern (the check below that
+        // the property was not vacuous): at 120 runs, a run of CI once saw none.
+        { numRuns: 400 },
       );
       expect(accepted).toBeGreaterThan(10);
       expect(matched).toBeGreaterThan(0);
