@@ -69,14 +69,19 @@ describe.each(PLATFORMS)('postgresPolicySource in a NestJS app on %s', (platform
   });
 });
 
-describe('postgresPolicySource on a database that is not corsmesh', () => {
-  it('stops the app at start-up, saying which database to use', async () => {
+describe('postgresPolicySource on a database without the corsmesh tables', () => {
+  it('starts (the admin app may migrate it later), says why, and answers 503 meanwhile', async () => {
     const empty = await createTestDatabase({ migrated: false });
+    const warnings: string[] = [];
+    const logger = { ...quiet, warn: (_fields: object, message: string) => void warnings.push(message) };
+    const app = await startEmbeddingApp('express', { source: postgresPolicySource({ databaseUrl: empty.url, logger }), tenant: tenantByPath() });
     try {
-      await expect(startEmbeddingApp('express', { source: postgresPolicySource({ databaseUrl: empty.url, logger: quiet }), tenant: tenantByPath() })).rejects.toThrow(
-        /has no corsmesh tables .*point databaseUrl at the database the corsmesh admin app manages/,
-      );
+      expect(warnings).toEqual([expect.stringMatching(/no corsmesh tables .*503 until the corsmesh admin app has migrated it/)]);
+      const answer = await app.request('GET', '/t/shop/echo', { origin: APP });
+      expect(answer.status).toBe(503);
+      expect(answer.headers['retry-after']).toBe('5');
     } finally {
+      await app.close();
       await empty.drop();
     }
   });

@@ -121,17 +121,11 @@ export class PostgresPolicySource implements PolicySource<TenantKey> {
 
   /**
    * Starts listening for change notices (retried in the background if the database is down),
-   * then warms the cache: after the listener, so that a change meanwhile is not missed. Fails
-   * when the database is reachable but is not a corsmesh database (no tenant tables).
+   * then warms the cache: after the listener, so that a change meanwhile is not missed.
    */
   async start(): Promise<void> {
     await this.listener.start();
-    try {
-      await this.warm();
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
+    await this.warm();
   }
 
   async stop(): Promise<void> {
@@ -152,13 +146,13 @@ export class PostgresPolicySource implements PolicySource<TenantKey> {
       const stored = await this.cache.warm(this.reader.recent(count));
       this.logger.info({ tenants: stored, ms: Math.round(performance.now() - started) }, 'policy cache warmed');
     } catch (error) {
-      // A database without the corsmesh tables will never serve a policy: say so now, not with a 503 per request.
-      if ((error as { code?: unknown }).code === UNDEFINED_TABLE) {
-        throw new Error(
-          `postgresPolicySource: the database has no corsmesh tables (${(error as Error).message}); point databaseUrl at the database the corsmesh admin app manages`,
-        );
-      }
-      this.logger.warn({ err: error }, 'policy cache not warmed: tenants are read as they are asked for');
+      // Not fatal: the app may start before the admin app has migrated the database. But say
+      // plainly why every tenant request will answer 503 until then.
+      const message =
+        (error as { code?: unknown }).code === UNDEFINED_TABLE
+          ? 'the database has no corsmesh tables (yet): tenant requests answer 503 until the corsmesh admin app has migrated it; check that databaseUrl is the database the admin app manages'
+          : 'policy cache not warmed: tenants are read as they are asked for';
+      this.logger.warn({ err: error }, message);
     }
   }
 }
