@@ -13,6 +13,7 @@ import { BENCH_POLICIES, TENANT_COUNT } from './lib/bench-tenants.js';
 import { measureColdStart } from './lib/cold-start.js';
 import { configImportTarget, measureConfigImport } from './lib/config-import.js';
 import { runCostRounds } from './lib/cost.js';
+import { CACHE_MEMORY_TARGET_BYTES, measureCacheMemory } from './lib/cache-memory.js';
 import { measureLibraryCost } from './lib/library-cost.js';
 import { writeLibraryReport } from './lib/library-report.js';
 import { runRecordingCostRounds } from './lib/recording-cost.js';
@@ -47,6 +48,7 @@ if (flags.help) {
   --only recording  only traffic recording on/off (two gateways, paired rounds)
   --only import     only the configuration import of 1,000 tenants (scenario 9; no wrk needed)
   --only library    only the library in a plain NestJS app, Express and Fastify (no database needed)
+  --only memory     only the policy cache's memory at 100,000 and 1,000,000 tenants (no database, no wrk; ~2 GB)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
                     the profile; WHAT: actual, preflight, refused, misses (6b), spread (1,000 tenants at random)
   --policy NAME     the policy --profile uses: credentialed (default) or simple
@@ -55,12 +57,12 @@ DATABASE_URL: use that server (a database corsmesh_bench is created on it) inste
   process.exit(0);
 }
 
-if (flags.only !== 'import' && !(await wrkAvailable())) {
+if (flags.only !== 'import' && flags.only !== 'memory' && !(await wrkAvailable())) {
   process.stderr.write('the benchmark needs wrk as its load generator (Debian: apt-get install wrk)\n');
   process.exit(2);
 }
-if (flags.only !== undefined && !['cost', 'recording', 'import', 'library'].includes(flags.only)) {
-  process.stderr.write('--only takes: cost, recording, import, library\n');
+if (flags.only !== undefined && !['cost', 'recording', 'import', 'library', 'memory'].includes(flags.only)) {
+  process.stderr.write('--only takes: cost, recording, import, library, memory\n');
   process.exit(2);
 }
 if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
@@ -115,6 +117,19 @@ process.once('SIGINT', () => {
 const loadBefore = loadavg()[0]!;
 if (loadBefore > availableParallelism() / 2) {
   options.log(`warning: load average ${loadBefore.toFixed(1)} on ${availableParallelism()} cores before the run: other work is competing, figures will be noisy`);
+}
+if (flags.only === 'memory') {
+  // Issue 13's opt-in million-tenant run: the cache alone, filled without a database.
+  const memory = await measureCacheMemory(options.log);
+  const lines = memory.sizes.map(
+    (size) =>
+      `${size.heapBytesPerTenant < CACHE_MEMORY_TARGET_BYTES ? 'HELD  ' : 'MISSED'}  memory per cached policy at ${size.tenants.toLocaleString('en')} tenants: ` +
+      `${(size.heapBytesPerTenant / 1024).toFixed(2)} KiB heap, ${(size.rssBytesPerTenant / 1024).toFixed(2)} KiB RSS, filled in ${size.fillSeconds.toFixed(1)} s (target < 1.5 KiB heap)`,
+  );
+  options.log(`done\n\n${lines.join('\n')}\n`);
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, `memory-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ startedAt, ...memory }, null, 2));
+  process.exit(0);
 }
 if (flags.only === 'library') {
   // The library comparison needs no database: its apps use staticPolicySource.

@@ -1,3 +1,4 @@
+import { CACHE_MEMORY_TARGET_BYTES } from './cache-memory.js';
 import { BENCH_POLICIES, PATH_RULES_BENCH_POLICY } from './bench-tenants.js';
 import type { ColdStartResult } from './cold-start.js';
 import { configImportTarget, type ConfigImportResult } from './config-import.js';
@@ -111,7 +112,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
   if (memory) {
     targets.push({
       name: 'memory per cached policy',
-      held: memory.heapBytesPerTenant < 1.5 * KIB,
+      held: memory.heapBytesPerTenant < CACHE_MEMORY_TARGET_BYTES,
       target: '< 1.5 KiB (JS heap after GC)',
       measured: `${fixed(memory.heapBytesPerTenant / KIB, 2)} KiB heap, ${fixed(memory.rssBytesPerTenant / KIB, 2)} KiB RSS at ${memory.tenants.toLocaleString('en')} cached`,
     });
