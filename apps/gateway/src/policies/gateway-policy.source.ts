@@ -59,6 +59,6 @@ function isOwnRoute(url: string): boolean {
 }
 
 /** The tenant of a request the CORS hook resolved, if it is a tenant request. */
-export function tenantOf(request: FastifyRequest): CachedTenant | undefined {
+export function resolvedTenantOf(request: FastifyRequest): CachedTenant | undefined {
   return request.cors?.target as CachedTenant | undefined;
 }

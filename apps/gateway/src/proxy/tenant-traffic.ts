@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import { echo } from '../echo/echo.js';
-import { tenantOf } from '../policies/gateway-policy.source.js';
+import { resolvedTenantOf } from '../policies/gateway-policy.source.js';
 import { normaliseHost } from '#dynamic-cors';
 import { tenantRequestOf } from './tenant-path.js';
 import type { UpstreamProxy } from './upstream-proxy.js';
@@ -19,7 +19,7 @@ const TENANT_ROUTES = ['/t/:slug', '/t/:slug/*', '/*'];
  */
 export function registerTenantTraffic(fastify: FastifyInstance, proxy: UpstreamProxy): void {
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
-    const cached = tenantOf(request);
+    const cached = resolvedTenantOf(request);
     if (!cached) return notFound(request, reply, 'no such tenant');
     const { path, byPath } = tenantRequestOf(request.url, cached.slug);
     const upstreamUrl = cached.upstreamUrl;
