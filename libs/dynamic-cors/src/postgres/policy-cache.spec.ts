@@ -125,6 +125,24 @@ describe(PolicyCache.name, () => {
       expect(store.reads).toBe(2);
     });
 
+    it('keeps answering an expired unknown lookup at once while it is read again, then serves what the read found', async () => {
+      const cache = cacheOver(store, { negativeTtlMs: 1 });
+      expect(await cache.get('newco')).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      store.tenants.set('newco', tenant('newco'));
+      store.hold();
+
+      const during = [cache.get('newco'), cache.get('newco')];
+
+      expect(during).toEqual([null, null]);
+      expect(store.reads).toBe(2);
+      store.release();
+      await new Promise((resolve) => setImmediate(resolve));
+      const after = cache.get('newco');
+      expect(after).not.toBeInstanceOf(Promise);
+      expect((after as { slug: string }).slug).toBe('newco');
+    });
+
     it('fails a lookup of a tenant it never saw while the source is down', async () => {
       const cache = cacheOver(store);
       store.failing = true;

@@ -122,6 +122,8 @@ export class PolicyCache {
   private readonly invalidations: Invalidation[] = [];
   /** Bumped by {@link revalidateAll}; entries of an older resync are suspects. */
   private resync = 0;
+  /** Filled by every unknown-lookup read (one object, not one per request). */
+  private readonly unknownStatus: LRUCache.Status<string, true> = {};
 
   constructor(private readonly options: PolicyCacheOptions) {
     this.events = options.events ?? noEvents;
@@ -149,8 +151,10 @@ export class PolicyCache {
       if (performance.now() >= entry.dueAt) this.attend(key, lookup, entry);
       return entry.value;
     }
-    if (this.unknown.has(key)) {
+    const status = this.unknownStatus;
+    if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true, status }) === true) {
       this.events.hit();
+      if (status.get === 'stale') this.recheckUnknown(key, lookup);
       return null;
     }
     return undefined;
@@ -230,7 +234,10 @@ export class PolicyCache {
       return null;
     }
     const value = cachedTenantOf(tenant);
-    if (this.stillCurrent(epoch, key, tenant.tenantId)) this.store(key, value, tenant);
+    if (this.stillCurrent(epoch, key, tenant.tenantId)) {
+      this.unknown.delete(key);
+      this.store(key, value, tenant);
+    }
     return value;
   }
 
@@ -313,6 +320,27 @@ export class PolicyCache {
   private unexpired(entry: Entry): CachedTenant {
     if (entry.source !== undefined && Date.now() >= entry.value.policy.nextExpiry) entry.value = cachedTenantOf(entry.source);
     return entry.value;
+  }
+
+  /**
+   * An unknown lookup past its TTL keeps answering "unknown" while it is read again in the
+   * background, as a known tenant past its TTL keeps its policy. Change notices forget unknown
+   * entries at once (and a lost notice connection forgets them all), so the TTL is only a
+   * safety net; blocking on it made every request of a path-routed tenant that arrived on the
+   * gateway's own Host wait for a query every few seconds (issue 13).
+   */
+  private recheckUnknown(key: string, lookup: TenantKey): void {
+    if (this.inFlight.has(key)) return;
+    const load = this.load(key, lookup)
+      .catch(() => {
+        // Source down: still unknown, asked again after another TTL.
+        this.unknown.set(key, true);
+        return null;
+      })
+      .finally(() => {
+        if (this.inFlight.get(key) === load) this.inFlight.delete(key);
+      });
+    this.inFlight.set(key, load);
   }
 
   private refresh(key: string, lookup: TenantKey, entry: Entry): void {
