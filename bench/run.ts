@@ -9,19 +9,21 @@ import { repoRoot } from './lib/dist.js';
 import { closeProbeConnections } from './lib/http-probe.js';
 import { measureInvalidation } from './lib/invalidation.js';
 import { measureMemory } from './lib/memory.js';
-import { BENCH_POLICIES, TENANT_COUNT } from './lib/bench-tenants.js';
+import { BENCH_POLICIES, benchPolicy, TENANT_COUNT } from './lib/bench-tenants.js';
 import { measureColdStart } from './lib/cold-start.js';
 import { configImportTarget, measureConfigImport } from './lib/config-import.js';
-import { runCostRounds } from './lib/cost.js';
+import { costCases, requestOf, runCostRounds } from './lib/cost.js';
 import { CACHE_MEMORY_TARGET_BYTES, measureCacheMemory } from './lib/cache-memory.js';
 import { measureLibraryCost } from './lib/library-cost.js';
 import { writeLibraryReport } from './lib/library-report.js';
-import { runRecordingCostRounds } from './lib/recording-cost.js';
+import { RECORDING_SPREAD_TENANTS, recordingRequestOf, runRecordingCostRounds } from './lib/recording-cost.js';
 import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
 import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
 import { gatewayEnv, measureManyTenants, measureQueryCost, type BenchOptions } from './lib/scenarios.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { wrkAvailable } from './lib/wrk.js';
+import { CALLGRIND_GATEWAY_ENV, callgrindAvailable, callgrindLauncher, DEFAULT_INSTRUCTION_OPTIONS, runInstructionCases, type InstructionCase } from './lib/instructions.js';
+import { recordingOffId, recordingOnId, writeInstructionReport } from './lib/instruction-report.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,6 +35,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     policy: { type: 'string', default: 'credentialed' },
     only: { type: 'string' },
+    cases: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +52,10 @@ if (flags.help) {
   --only import     only the configuration import of 1,000 tenants (scenario 9; no wrk needed)
   --only library    only the library in a plain NestJS app, Express and Fastify (no database needed)
   --only memory     only the policy cache's memory at 100,000 and 1,000,000 tenants (no database, no wrk; ~2 GB)
+  --only instructions  scenarios 1–5 and recording on/off in instructions per request, counted by
+                    valgrind's callgrind: unmoved by the machine's load (about 10 minutes)
+  --cases A,B       with --only instructions: only the cases whose id contains A or B
+                    (e.g. credentialed/actual,spread)
   --profile WHAT    only profile the gateway (node --cpu-prof) under one scenario and summarise
                     the profile; WHAT: actual, preflight, refused, misses (6b), spread (1,000 tenants at random)
   --policy NAME     the policy --profile uses: credentialed (default) or simple
@@ -61,8 +68,12 @@ if (flags.only !== 'import' && flags.only !== 'memory' && !(await wrkAvailable()
   process.stderr.write('the benchmark needs wrk as its load generator (Debian: apt-get install wrk)\n');
   process.exit(2);
 }
-if (flags.only !== undefined && !['cost', 'recording', 'import', 'library', 'memory'].includes(flags.only)) {
-  process.stderr.write('--only takes: cost, recording, import, library, memory\n');
+if (flags.only !== undefined && !['cost', 'recording', 'import', 'library', 'memory', 'instructions'].includes(flags.only)) {
+  process.stderr.write('--only takes: cost, recording, import, library, memory, instructions\n');
+  process.exit(2);
+}
+if (flags.only === 'instructions' && !(await callgrindAvailable())) {
+  process.stderr.write('--only instructions needs valgrind (Debian: apt-get install valgrind)\n');
   process.exit(2);
 }
 if (flags.profile !== undefined && !PROFILED_SCENARIOS.includes(flags.profile as ProfiledScenario)) {
@@ -149,6 +160,8 @@ try {
   if (flags.only === 'import') {
     const target = configImportTarget(await measureConfigImport(database.url, options));
     options.log(`done\n\n${target.held ? 'HELD  ' : 'MISSED'}  ${target.name}: ${target.measured} (target ${target.target})\n`);
+  } else if (flags.only === 'instructions') {
+    await measureInstructionCounts();
   } else if (flags.profile !== undefined) {
     await profileHotPath(database.url, flags.profile as ProfiledScenario, flags.policy, options, resultsDir);
   } else {
@@ -219,6 +232,70 @@ async function measureRecordingCost() {
     return await runRecordingCostRounds({ on, off }, options);
   } finally {
     await Promise.all([stopTracked(on), stopTracked(off)]);
+  }
+}
+
+/**
+ * Scenarios 1–5 and recording on/off in instructions per request (lib/instructions.ts): every
+ * server under callgrind, cases one after another (no pairing needed: the count does not drift
+ * with the machine's load). Slow: valgrind runs the servers 5–40 times slower.
+ */
+async function measureInstructionCounts(): Promise<void> {
+  const { launcher, dumps, cleanup } = await callgrindLauncher();
+  const start = (name: string, script: string, env: Record<string, string>) => {
+    options.log(`  starting ${name} under callgrind`);
+    return track(startServerProcess(name, script, { env, launcher, timeoutMs: 600_000 }));
+  };
+  try {
+    const bare = await start('baseline', 'fastify-echo.server.ts', { BENCH_SERVER_MODE: 'bare' });
+    const staticServers = new Map<string, ServerProcess>();
+    for (const policy of BENCH_POLICIES) {
+      staticServers.set(policy.name, await start(`static ${policy.name}`, 'fastify-echo.server.ts', { BENCH_SERVER_MODE: 'static', BENCH_POLICY: policy.name }));
+    }
+    const gateway = await start('gateway', 'gateway.server.ts', gatewayEnv(database.url, 20_000, { ...CALLGRIND_GATEWAY_ENV, BENCH_MANUAL_FLUSH: 'true' }));
+    const withoutRecording = await start('gateway (recording off)', 'gateway.server.ts', gatewayEnv(database.url, 20_000, { ...CALLGRIND_GATEWAY_ENV, TRAFFIC_RECORDING: 'false' }));
+    for (const server of [gateway, withoutRecording]) await server.command('warm', { from: 0, count: RECORDING_SPREAD_TENANTS, concurrency: 32 });
+
+    const cost: InstructionCase[] = costCases().map((c) => ({
+      id: c.id,
+      server: c.server === 'bare' ? bare : c.server === 'static' ? staticServers.get(c.policy)! : gateway,
+      request: requestOf(benchPolicy(c.policy), c.kind),
+      expectSuccess: c.expectSuccess,
+      flushes: c.server === 'ours',
+    }));
+    const recording: InstructionCase[] = [
+      { id: recordingOnId('spread'), server: gateway, request: recordingRequestOf('spread'), expectSuccess: true, flushes: true },
+      ...(['actual', 'preflight', 'refused', 'spread'] as const).map((kind) => ({
+        id: recordingOffId(kind),
+        server: withoutRecording,
+        request: recordingRequestOf(kind),
+        expectSuccess: kind !== 'refused',
+      })),
+    ];
+    const wanted = flags.cases?.split(',').filter(Boolean);
+    const chosen = (c: InstructionCase) => wanted === undefined || wanted.some((part) => c.id.includes(part));
+    const settings = { connections: options.connections, ...DEFAULT_INSTRUCTION_OPTIONS };
+    options.log(
+      `1–5 and recording on/off in instructions per request (a first pass of ${settings.firstPassSeconds} s per case, then ${settings.windows} windows of ${settings.windowSeconds} s after ${settings.warmupSeconds} s of warm-up per case)`,
+    );
+    const databaseName = new URL(database.url).pathname.slice(1);
+    const run = (cases: InstructionCase[]) => runInstructionCases(cases, dumps, { ...settings, database: databaseName, log: options.log });
+    const costResults = await run(cost.filter(chosen));
+    const recordingResults = await run(recording.filter(chosen));
+    await writeInstructionReport(
+      {
+        startedAt: startedAt.toISOString(),
+        machine: { cpu: cpuModel(), cores: availableParallelism(), node: process.version, postgres: database.version, database: database.server },
+        settings,
+        cost: costResults,
+        recording: recordingResults,
+      },
+      resultsDir,
+      options.log,
+    );
+  } finally {
+    for (const server of servers) await stopTracked(server);
+    await cleanup();
   }
 }
 

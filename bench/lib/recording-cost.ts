@@ -27,7 +27,7 @@ export interface RecordingServers {
   readonly off: ServerProcess;
 }
 
-const KINDS: readonly RecordingCase[] = ['actual', 'preflight', 'refused', 'spread'];
+export const RECORDING_KINDS: readonly RecordingCase[] = ['actual', 'preflight', 'refused', 'spread'];
 
 /**
  * Two gateways alike but for `TRAFFIC_RECORDING`, measured back to back in paired rounds (the
@@ -42,16 +42,16 @@ export async function runRecordingCostRounds(servers: RecordingServers, options:
   // A round not counted first: fresh processes, whichever side went first in round 1 would
   // otherwise run its cases before V8 has optimised them (both sides are cold at the start).
   options.log('  recording on/off, a round not counted (warming both gateways up)');
-  for (const kind of KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], requestFor(kind), options);
-  const samples = new Map(KINDS.map((kind) => [kind, { on: [] as CostSample[], off: [] as CostSample[] }]));
+  for (const kind of RECORDING_KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], recordingRequestOf(kind), options);
+  const samples = new Map(RECORDING_KINDS.map((kind) => [kind, { on: [] as CostSample[], off: [] as CostSample[] }]));
   for (let round = 0; round < options.rounds; round++) {
     options.log(`  recording on/off, round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
-    for (const kind of KINDS) {
+    for (const kind of RECORDING_KINDS) {
       const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const side of order) samples.get(kind)![side].push(await measureCost(servers[side], requestFor(kind), options));
+      for (const side of order) samples.get(kind)![side].push(await measureCost(servers[side], recordingRequestOf(kind), options));
     }
   }
-  return KINDS.map((kind) => {
+  return RECORDING_KINDS.map((kind) => {
     const { on, off } = samples.get(kind)!;
     const result = (side: 'on' | 'off', sideSamples: CostSample[]): CostCaseResult => ({
       id: `recording ${side}/${kind}`,
@@ -65,7 +65,8 @@ export async function runRecordingCostRounds(servers: RecordingServers, options:
   });
 }
 
-function requestFor(kind: RecordingCase) {
+/** The request of one recording case: the simple policy's, or a random one of the spread tenants. */
+export function recordingRequestOf(kind: RecordingCase) {
   return kind === 'spread' ? randomTenantRequest(RECORDING_SPREAD_TENANTS) : requestOf(benchPolicy('simple'), kind);
 }
 

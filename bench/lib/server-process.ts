@@ -58,14 +58,18 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Extra `node` flags, e.g. `--expose-gc` or `--cpu-prof`. */
   readonly nodeFlags?: readonly string[];
+  /** A program and its arguments that run `node` (e.g. valgrind); node runs directly without. */
+  readonly launcher?: readonly string[];
   readonly timeoutMs?: number;
 }
 
 /** Forks `bench/servers/<script>` under tsx and waits until it listens. */
 export function startServerProcess(name: string, script: string, options: StartOptions = {}): Promise<ServerProcess> {
+  const nodeArgs = ['--import', 'tsx', ...(options.nodeFlags ?? [])];
+  const [launcher, ...launcherArgs] = options.launcher ?? [];
   const child = fork(join(repoRoot, 'bench', 'servers', script), [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    ...(launcher ? { execPath: launcher, execArgv: [...launcherArgs, process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
     // tsx must not map the apps' `#alias` imports to their sources (tsconfig paths): they
     // resolve to the build, which carries the decorator metadata Nest needs.
     env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.tsx-runtime.json'), ...options.env },
