@@ -122,8 +122,6 @@ export class PolicyCache {
   private readonly invalidations: Invalidation[] = [];
   /** Bumped by {@link revalidateAll}; entries of an older resync are suspects. */
   private resync = 0;
-  /** Filled by every unknown-lookup read (one object, not one per request). */
-  private readonly unknownStatus: LRUCache.Status<string, true> = {};
 
   constructor(private readonly options: PolicyCacheOptions) {
     this.events = options.events ?? noEvents;
@@ -151,10 +149,14 @@ export class PolicyCache {
       if (performance.now() >= entry.dueAt) this.attend(key, lookup, entry);
       return entry.value;
     }
-    const status = this.unknownStatus;
-    if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true, status }) === true) {
+    if (this.unknown.has(key)) {
       this.events.hit();
-      if (status.get === 'stale') this.recheckUnknown(key, lookup);
+      return null;
+    }
+    if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true }) === true) {
+      // Past its TTL: still unknown until the read says otherwise.
+      this.events.hit();
+      this.recheckUnknown(key, lookup);
       return null;
     }
     return undefined;
