@@ -21,7 +21,8 @@ export class TrafficWriter {
 
   async write(batch: TrafficBatch, at: Date): Promise<void> {
     if (batch.refusals.length > 0) {
-      const touched = await this.prisma.$queryRaw<{ tenant_id: string }[]>`
+      const gained = await this.prisma.$queryRaw<{ tenant_id: string }[]>`
+        WITH upserted AS (
         INSERT INTO traffic_refusals AS t (tenant_id, origin, reason, mode, count, methods, request_headers, sample_path, first_seen_at, last_seen_at)
         SELECT r.tenant_id, r.origin, r.reason, r.mode, r.count, r.methods, r.request_headers, r.sample_path, ${at}, ${at}
           FROM jsonb_to_recordset(${JSON.stringify(batch.refusals)}::jsonb)
@@ -33,11 +34,13 @@ export class TrafficWriter {
           request_headers = ${boundedUnion(Prisma.sql`t.request_headers`, Prisma.sql`EXCLUDED.request_headers`)},
           sample_path = EXCLUDED.sample_path,
           last_seen_at = GREATEST(t.last_seen_at, EXCLUDED.last_seen_at)
-        RETURNING CASE WHEN xmax = 0 THEN tenant_id END AS tenant_id`;
-      await this.trim('traffic_refusals', inserted(touched), this.limits.refusalsPerTenant);
+        RETURNING tenant_id, xmax = 0 AS inserted)
+        ${NEW_ROWS_TENANTS}`;
+      await this.trim('traffic_refusals', gained, this.limits.refusalsPerTenant);
     }
     if (batch.tuples.length > 0) {
-      const touched = await this.prisma.$queryRaw<{ tenant_id: string }[]>`
+      const gained = await this.prisma.$queryRaw<{ tenant_id: string }[]>`
+        WITH upserted AS (
         INSERT INTO traffic_tuples AS t (tenant_id, origin, method, request_headers, preflight, sample_path, count, last_seen_at)
         SELECT r.tenant_id, r.origin, r.method, r.request_headers, r.preflight, r.sample_path, r.count, ${at}
           FROM jsonb_to_recordset(${JSON.stringify(batch.tuples)}::jsonb)
@@ -46,8 +49,9 @@ export class TrafficWriter {
           count = t.count + EXCLUDED.count,
           sample_path = EXCLUDED.sample_path,
           last_seen_at = GREATEST(t.last_seen_at, EXCLUDED.last_seen_at)
-        RETURNING CASE WHEN xmax = 0 THEN tenant_id END AS tenant_id`;
-      await this.trim('traffic_tuples', inserted(touched), this.limits.tuplesPerTenant);
+        RETURNING tenant_id, xmax = 0 AS inserted)
+        ${NEW_ROWS_TENANTS}`;
+      await this.trim('traffic_tuples', gained, this.limits.tuplesPerTenant);
     }
     if (batch.usage.length > 0) {
       // Joined with the rules: a rule deleted since the request leaves no row behind.
@@ -71,12 +75,13 @@ export class TrafficWriter {
           allowed = b.allowed + EXCLUDED.allowed,
           refused = b.refused + EXCLUDED.refused,
           preflights = b.preflights + EXCLUDED.preflights,
-          refused_by_reason = (
+          -- Most windows refuse nothing: no merge to compute for them.
+          refused_by_reason = CASE WHEN EXCLUDED.refused_by_reason = '{}'::jsonb THEN b.refused_by_reason ELSE (
             SELECT COALESCE(jsonb_object_agg(key, total), '{}'::jsonb)
               FROM (SELECT key, sum(value::bigint) AS total
                       FROM (SELECT * FROM jsonb_each_text(b.refused_by_reason)
                             UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.refused_by_reason)) AS counts
-                     GROUP BY key) AS summed)`;
+                     GROUP BY key) AS summed) END`;
     }
   }
 
@@ -85,8 +90,9 @@ export class TrafficWriter {
    * the most recent) ones: a flood of one-off origins churns among its own count-1 rows
    * instead of pushing out refusals that keep happening. Only tenants that gained rows pay.
    */
-  private async trim(table: 'traffic_refusals' | 'traffic_tuples', tenants: string[], cap: number): Promise<void> {
-    if (tenants.length === 0) return;
+  private async trim(table: 'traffic_refusals' | 'traffic_tuples', gained: readonly { tenant_id: string }[], cap: number): Promise<void> {
+    if (gained.length === 0) return;
+    const tenants = gained.map((row) => row.tenant_id);
     await this.prisma.$executeRaw`
       DELETE FROM ${Prisma.raw(table)} WHERE ctid IN (
         SELECT ctid FROM (
@@ -96,10 +102,12 @@ export class TrafficWriter {
   }
 }
 
-/** The distinct tenants of an upsert's newly inserted rows. */
-function inserted(rows: readonly { tenant_id: string | null }[]): string[] {
-  return [...new Set(rows.flatMap((row) => (row.tenant_id === null ? [] : [row.tenant_id])))];
-}
+/**
+ * The distinct tenants of an upsert's newly inserted rows (`xmax = 0`: no earlier version),
+ * picked in the statement: a flush that only adds to stored rows gets no row back, where one
+ * row per upserted row (1,000 for 1,000 tenants) came back to be sifted.
+ */
+const NEW_ROWS_TENANTS = Prisma.sql`SELECT DISTINCT tenant_id FROM upserted WHERE inserted`;
 
 /** Two text arrays merged, distinct, at most 16 entries: refusals' methods and headers. */
 function boundedUnion(stored: Prisma.Sql, added: Prisma.Sql): Prisma.Sql {
