@@ -16,7 +16,7 @@ import { costCases, requestOf, runCostRounds } from './lib/cost.js';
 import { CACHE_MEMORY_TARGET_BYTES, measureCacheMemory } from './lib/cache-memory.js';
 import { measureLibraryCost } from './lib/library-cost.js';
 import { writeLibraryReport } from './lib/library-report.js';
-import { RECORDING_SPREAD_TENANTS, recordingRequestOf, runRecordingCostRounds } from './lib/recording-cost.js';
+import { RECORDING_KINDS, RECORDING_SPREAD_TENANTS, recordingRequestOf, runRecordingCostRounds } from './lib/recording-cost.js';
 import { PROFILED_SCENARIOS, profileHotPath, type ProfiledScenario } from './lib/profile.js';
 import { consoleTable, evaluateTargets, markdown, type BenchReport } from './lib/report.js';
 import { gatewayEnv, measureManyTenants, measureQueryCost, type BenchOptions } from './lib/scenarios.js';
@@ -265,7 +265,7 @@ async function measureInstructionCounts(): Promise<void> {
     }));
     const recording: InstructionCase[] = [
       { id: recordingOnId('spread'), server: gateway, request: recordingRequestOf('spread'), expectSuccess: true, flushes: true },
-      ...(['actual', 'preflight', 'refused', 'spread'] as const).map((kind) => ({
+      ...RECORDING_KINDS.map((kind) => ({
         id: recordingOffId(kind),
         server: withoutRecording,
         request: recordingRequestOf(kind),

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BENCH_POLICIES, PATH_RULES_BENCH_POLICY } from './bench-tenants.js';
 import type { InstructionCaseResult } from './instructions.js';
-import { RECORDING_MAX_COST, caseTitle, type RecordingCase } from './recording-cost.js';
+import { RECORDING_KINDS, RECORDING_MAX_COST, caseTitle, type RecordingCase } from './recording-cost.js';
 import type { Target } from './report.js';
 
 export interface InstructionReport {
@@ -55,10 +55,8 @@ export function instructionTargets(report: InstructionReport): Target[] {
   for (const kind of ['actual', 'preflight'] as const) {
     target(`path rules ${kind}`, `${PATH_RULES_BENCH_POLICY.name}/${kind}/ours`, `simple/${kind}/ours`, 1.05, '20 unmatched rules ÷ none');
   }
-  for (const c of report.recording) {
-    const kind = c.id.slice('recording off/'.length) as RecordingCase;
-    if (c.id !== recordingOffId(kind)) continue;
-    target(`traffic recording, ${caseTitle(kind)}, request path`, recordingOnId(kind), c.id, 1 + RECORDING_MAX_COST, 'on ÷ off, flushes apart');
+  for (const kind of RECORDING_KINDS) {
+    target(`traffic recording, ${caseTitle(kind)}, request path`, recordingOnId(kind), recordingOffId(kind), 1 + RECORDING_MAX_COST, 'on ÷ off, flushes apart');
   }
   return targets;
 }
@@ -75,10 +73,10 @@ const FLUSH_SECONDS = 5;
  */
 export function flushLines(report: InstructionReport): string[] {
   const all = [...report.cost, ...report.recording];
-  return report.recording.flatMap((off) => {
-    const kind = off.id.slice('recording off/'.length) as RecordingCase;
+  return RECORDING_KINDS.flatMap((kind) => {
     const on = all.find((c) => c.id === recordingOnId(kind));
-    if (off.id !== recordingOffId(kind) || on?.flush === undefined) return [];
+    const off = all.find((c) => c.id === recordingOffId(kind));
+    if (off === undefined || on?.flush === undefined) return [];
     const requestPath = on.perRequest / off.perRequest - 1;
     const flushRequests = on.flush.instructions / off.perRequest;
     const budget = RECORDING_MAX_COST - requestPath;

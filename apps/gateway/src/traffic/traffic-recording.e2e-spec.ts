@@ -87,6 +87,21 @@ describe('traffic recording', () => {
     }
   });
 
+  it('keeps the refusal counts by reason of a bucket that a later window, refusing nothing, adds to', async () => {
+    const gateway = await GatewayHarness.start(db.url, FAST);
+    try {
+      await gateway.request({ method: 'GET', url: '/t/shop/echo', headers: { origin: EVIL } });
+      await within(5000, async () => (await totals())[1] === 1);
+      await gateway.request({ method: 'GET', url: '/t/shop/echo', headers: { origin: APP } });
+      await within(5000, async () => (await totals())[0] === 1);
+
+      const buckets = await seed.prisma.trafficBucket.findMany({ where: { tenantId } });
+      expect(buckets.map((bucket) => bucket.refusedByReason).filter((reasons) => Object.keys(reasons as object).length > 0)).toEqual([{ origin_not_listed: 1 }]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('adds up what several gateways record at once, with no lost update', async () => {
     const gateways = await Promise.all([GatewayHarness.start(db.url, FAST), GatewayHarness.start(db.url, FAST)]);
     try {

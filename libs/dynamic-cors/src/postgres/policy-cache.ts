@@ -170,8 +170,9 @@ export class PolicyCache {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     this.events.miss();
-    const load = this.load(key, lookup)
-      .catch((error: unknown) => {
+    return this.track(
+      key,
+      this.load(key, lookup).catch((error: unknown) => {
         // The source is down: a suspect keeps the policy it had, as a known tenant does.
         const suspect = this.tenants.get(key);
         if (suspect !== undefined) return this.unexpired(suspect);
@@ -182,12 +183,8 @@ export class PolicyCache {
         if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true }) !== true) throw error;
         this.unknown.set(key, true);
         return null;
-      })
-      .finally(() => {
-        if (this.inFlight.get(key) === load) this.inFlight.delete(key);
-      });
-    this.inFlight.set(key, load);
-    return load;
+      }),
+    );
   }
 
   /** Applies a change notice: evicts the tenant under every key, and its names' unknown entries. */
@@ -236,10 +233,7 @@ export class PolicyCache {
       return null;
     }
     const value = cachedTenantOf(tenant);
-    if (this.stillCurrent(epoch, key, tenant.tenantId)) {
-      this.unknown.delete(key);
-      this.store(key, value, tenant);
-    }
+    if (this.stillCurrent(epoch, key, tenant.tenantId)) this.store(key, value, tenant);
     return value;
   }
 
@@ -282,6 +276,8 @@ export class PolicyCache {
     const expiring = value.policy.nextExpiry !== Infinity;
     const entry: Entry = { value, loadedAt, resync: this.resync, dueAt: 0, source: expiring ? source : undefined };
     entry.dueAt = this.dueAt(entry);
+    // A name that was unknown (past its TTL, read again) names this tenant now.
+    this.unknown.delete(key);
     this.tenants.set(key, entry);
     const keys = this.keysByTenant.get(value.tenantId);
     if (keys === undefined || keys === key) this.keysByTenant.set(value.tenantId, key);
@@ -333,27 +329,29 @@ export class PolicyCache {
    */
   private recheckUnknown(key: string, lookup: TenantKey): void {
     if (this.inFlight.has(key)) return;
-    const load = this.load(key, lookup)
-      .catch(() => {
+    void this.track(
+      key,
+      this.load(key, lookup).catch(() => {
         // Source down: still unknown, asked again after another TTL.
         this.unknown.set(key, true);
         return null;
-      })
-      .finally(() => {
-        if (this.inFlight.get(key) === load) this.inFlight.delete(key);
-      });
-    this.inFlight.set(key, load);
+      }),
+    );
   }
 
   private refresh(key: string, lookup: TenantKey, entry: Entry): void {
     if (this.inFlight.has(key)) return;
     // Not refreshed again until this attempt is over, even if it fails (database down).
     entry.loadedAt = performance.now();
-    const load = this.load(key, lookup)
-      .catch(() => entry.value)
-      .finally(() => {
-        if (this.inFlight.get(key) === load) this.inFlight.delete(key);
-      });
-    this.inFlight.set(key, load);
+    void this.track(key, this.load(key, lookup).catch(() => entry.value));
+  }
+
+  /** Shares `load` with every lookup of `key` until it settles. */
+  private track(key: string, load: Promise<CachedTenant | null>): Promise<CachedTenant | null> {
+    const tracked = load.finally(() => {
+      if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, tracked);
+    return tracked;
   }
 }
