@@ -1,3 +1,3 @@
 export { DomainError, type ErrorCode, type InvalidField } from './domain-error.js';
 export { httpStatusOf } from './error-catalogue.js';
-export { ProblemDetailsFilter, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.filter.js';
+export { problemOf, ProblemDetailsFilter, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.filter.js';

@@ -49,41 +49,46 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = this.toProblem(exception, request);
+    const problem = problemOf(exception, request);
     if (problem.status >= 500) {
       this.logger.error(exception instanceof Error ? exception : new Error(String(exception)), `request ${request.id}`);
     }
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
+}
 
-  private toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
-    const instance = request.url.split('?')[0];
-    if (exception instanceof DomainError) {
-      const status = httpStatusOf(exception.code);
-      return {
-        type: `urn:corsmesh:problem:${exception.code}`,
-        title: TITLES[status] ?? 'Error',
-        status,
-        detail: exception.detail,
-        instance,
-        code: exception.code,
-        ...(exception.invalidFields.length ? { invalidFields: exception.invalidFields } : {}),
-        ...(status >= 500 ? { requestId: String(request.id) } : {}),
-      };
-    }
-    const status = statusOf(exception);
-    if (status >= 500) {
-      return {
-        type: 'about:blank',
-        title: TITLES[status] ?? 'Error',
-        status,
-        detail: `the request failed; quote request id ${String(request.id)} when reporting it`,
-        instance,
-        requestId: String(request.id),
-      };
-    }
-    return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail: messageOf(exception, status), instance };
+/**
+ * The problem document of an error: domain errors with their code and failing fields, HTTP
+ * errors (Nest's, Fastify's) with their status, anything else a 500 that names the request id
+ * and not the internals. For Fastify apps and error handlers outside Nest's filters too.
+ */
+export function problemOf(exception: unknown, request: Pick<FastifyRequest, 'url' | 'id'>): ProblemDetails {
+  const instance = request.url.split('?')[0];
+  if (exception instanceof DomainError) {
+    const status = httpStatusOf(exception.code);
+    return {
+      type: `urn:corsmesh:problem:${exception.code}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: exception.detail,
+      instance,
+      code: exception.code,
+      ...(exception.invalidFields.length ? { invalidFields: exception.invalidFields } : {}),
+      ...(status >= 500 ? { requestId: String(request.id) } : {}),
+    };
   }
+  const status = statusOf(exception);
+  if (status >= 500) {
+    return {
+      type: 'about:blank',
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: `the request failed; quote request id ${String(request.id)} when reporting it`,
+      instance,
+      requestId: String(request.id),
+    };
+  }
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail: messageOf(exception, status), instance };
 }
 
 function statusOf(exception: unknown): number {

@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type FastifyInstance, LogController } from 'fastify';
+import { type FastifyInstance, type FastifyServerFactory, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxySetting } from '#config';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
@@ -19,6 +19,8 @@ export interface CreateAppOptions {
    * `onRoute` hooks that see each route's options (e.g. a larger `bodyLimit` for one route).
    */
   readonly configureFastify?: (instance: FastifyInstance) => void;
+  /** Makes the HTTP server Fastify listens on (Fastify's `serverFactory`), e.g. to hand some requests elsewhere. */
+  readonly serverFactory?: FastifyServerFactory;
 }
 
 /**
@@ -34,15 +36,14 @@ export async function createNestFastifyApp(
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
     trustProxy: compileTrustedHop(options.trustProxy ?? false),
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     // No app of this project uses Nest (Express-style) middleware; without it there is no
     // @fastify/middie hook on every request (about 8% of the gateway's CPU under load).
     skipMiddie: true,
     // One line per request is too much for a gateway under load; debug level turns it on.
     // Each request's child logger is made when it first logs (most requests never do).
     childLoggerFactory: lazyChildLoggerFactory,
-    logController: new LogController({
-      disableRequestLogging: options.logger.level !== 'debug' && options.logger.level !== 'trace',
-    }),
+    logController: requestLogController(options.logger),
   });
   options.configureFastify?.(adapter.getInstance() as unknown as FastifyInstance);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -52,4 +53,14 @@ export async function createNestFastifyApp(
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
+}
+
+/** Fastify's request logging: one line per request is too much for a gateway under load, so only at debug level. */
+export function requestLogController(logger: Logger): LogController {
+  return new LogController({ disableRequestLogging: !logsRequests(logger) });
+}
+
+/** Whether the logger's level is one that logs every request (debug or trace). */
+export function logsRequests(logger: Logger): boolean {
+  return logger.level === 'debug' || logger.level === 'trace';
 }

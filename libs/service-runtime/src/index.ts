@@ -2,7 +2,8 @@ export { createLogger, resolveLogFormat, type LogFormat, type LoggerOptions } fr
 export { PinoLoggerService } from './pino-logger.service.js';
 export { HealthModule, type HealthModuleOptions } from './health/health.module.js';
 export { READINESS_PROBES, type ReadinessProbe } from './health/readiness-probe.js';
-export { createNestFastifyApp, type CreateAppOptions } from './create-app.js';
+export { createNestFastifyApp, type CreateAppOptions, logsRequests, requestLogController } from './create-app.js';
+export { lazyChildLoggerFactory } from './lazy-request-logger.js';
 export { runUntilSignal } from './run-until-signal.js';
 export { serveStandalone, type StandaloneApp } from './serve-standalone.js';
 export { describeStartupFailure, exitOnStartupFailure, listenOrExplain, StartupError, type ListenTarget, type StartupFailure } from './startup-failure.js';

@@ -22,12 +22,8 @@ export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantR
   /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`). */
   readonly pathStart = (request: CorsHttpRequest, target: CorsTarget): number => pathAfterSlug(request.url, target.slug);
 
-  forTenant(address: TenantAddress, request: CorsHttpRequest): Found | Promise<Found> {
-    const resolved = this.resolve(address, 0);
-    if (!(resolved instanceof Promise) || address.byPath || !isOwnRoute(request.url)) return resolved;
-    // Health and metrics must answer while the database is down, when an uncached Host
-    // cannot be looked up: such a request is taken for one of the gateway's own.
-    return resolved.catch(() => undefined);
+  forTenant(address: TenantAddress): Found | Promise<Found> {
+    return this.resolve(address, 0);
   }
 
   start(): Promise<void> {
@@ -51,11 +47,6 @@ export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantR
     // A host that is no tenant's, without a /t/ path, is a request for the gateway's own routes.
     return address.byPath ? null : undefined;
   }
-}
-
-/** The gateway's own routes, answered when a request names no tenant. */
-function isOwnRoute(url: string): boolean {
-  return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 }
 
 /** The tenant of a request the CORS hook resolved, if it is a tenant request. */

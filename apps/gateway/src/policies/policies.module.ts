@@ -11,7 +11,7 @@ import { GatewayPolicySource } from './gateway-policy.source.js';
 /**
  * Tenant policies for the gateway: the library's PostgreSQL source (cache, batched misses,
  * change notices, warm-up) on the gateway's own pool, with its configuration and metrics. The
- * CORS module starts and stops it.
+ * tenant server starts and stops it (when it is ready and when it closes).
  */
 @Module({
   imports: [MetricsModule],

@@ -1,14 +1,11 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { Module } from '@nestjs/common';
 import { networkInterfaces } from 'node:os';
 import { compileTrustedHop, compileUpstreamHostGuard } from '#service-runtime';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.token.js';
-import { registerTenantTraffic } from './tenant-traffic.js';
 import { UpstreamProxy } from './upstream-proxy.js';
 
-/** Tenant traffic: the upstream proxy and the built-in echo. */
+/** The upstream proxy of tenant traffic (the tenant server registers it). */
 @Module({
   providers: [
     {
@@ -26,19 +23,9 @@ import { UpstreamProxy } from './upstream-proxy.js';
         }),
     },
   ],
+  exports: [UpstreamProxy],
 })
-export class ProxyModule implements OnModuleInit {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly proxy: UpstreamProxy,
-  ) {}
-
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    this.proxy.register(fastify);
-    registerTenantTraffic(fastify, this.proxy);
-  }
-}
+export class ProxyModule {}
 
 /** This machine's addresses: an upstream on one of them would be the gateway itself, or its neighbour. */
 function ownAddresses(): string[] {

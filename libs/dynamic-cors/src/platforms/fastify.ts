@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   answersPreflight,
-  type CorsEngine,
+  CorsEngine,
   type CorsEvaluation,
   PROBLEM_CONTENT_TYPE,
   refusedProblem,
@@ -11,6 +11,7 @@ import {
   unknownTenantProblem,
   writeCorsHeaders,
 } from './cors-engine.js';
+import type { DynamicCorsOptions } from '../module/dynamic-cors.options.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,6 +31,27 @@ declare module 'fastify' {
 export function registerFastifyCors<K>(fastify: FastifyInstance, engine: CorsEngine<K>): void {
   fastify.decorateRequest('cors', undefined);
   fastify.addHook('onRequest', (request, reply, done) => engine.run(request, reply, done, apply, unavailable));
+}
+
+/**
+ * The layer on a plain Fastify instance, without Nest: what `DynamicCorsModule` does for a
+ * Nest app. Call it on the instance itself (not inside `register`, whose encapsulation would
+ * keep the hook from routes registered outside it). The source starts when the instance is
+ * ready and stops when it closes.
+ *
+ * ```ts
+ * registerDynamicCors(app, { source: postgresPolicySource({ databaseUrl }), tenant: tenantByPath() });
+ * ```
+ */
+export function registerDynamicCors<K>(fastify: FastifyInstance, options: DynamicCorsOptions<K>): void {
+  registerFastifyCors(fastify, new CorsEngine(options));
+  const { source } = options;
+  fastify.addHook('onReady', async () => {
+    await source.start?.();
+  });
+  fastify.addHook('onClose', async () => {
+    await source.stop?.();
+  });
 }
 
 function apply<K>(engine: CorsEngine<K>, target: Resolution, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {

@@ -3,21 +3,21 @@ import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import { echo } from '../echo/echo.js';
 import { resolvedTenantOf } from '../policies/gateway-policy.source.js';
 import { normaliseHost } from '#dynamic-cors';
-import { tenantRequestOf } from './tenant-path.js';
-import type { UpstreamProxy } from './upstream-proxy.js';
+import { tenantRequestOf } from '../proxy/tenant-path.js';
+import type { UpstreamProxy } from '../proxy/upstream-proxy.js';
 
-/** The paths of tenant traffic; the gateway's own routes (health, metrics) are more specific. */
+/** Every path: the gateway's own routes (health, metrics) are the Nest app's. */
 const TENANT_ROUTES = ['/t/:slug', '/t/:slug/*', '/*'];
 
 /**
  * Every tenant request that passed the CORS hook lands here: forwarded to the tenant's
  * upstream when it has one, otherwise answered by the echo handler at `/echo`.
  *
- * Registered on Fastify directly, not as a Nest controller: this is the hot path, and Nest's
- * per-request pipeline (execution context, pipes, interceptors, exception zone) cost a
+ * Routes of the tenant server's Fastify, not a Nest controller: this is the hot path, and
+ * Nest's per-request pipeline (execution context, pipes, interceptors, exception zone) cost a
  * quarter of the gateway's throughput while giving this handler nothing it uses.
  */
-export function registerTenantTraffic(fastify: FastifyInstance, proxy: UpstreamProxy): void {
+export function registerTenantRoutes(fastify: FastifyInstance, proxy: UpstreamProxy): void {
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const cached = resolvedTenantOf(request);
     if (!cached) return notFound(request, reply, 'no such tenant');

@@ -1,0 +1,81 @@
+import Fastify, { type FastifyInstance, type FastifyServerFactory, type FastifyServerOptions } from 'fastify';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { TrustProxySetting } from '#config';
+import { type DynamicCorsOptions, registerDynamicCors } from '#dynamic-cors';
+import { PROBLEM_CONTENT_TYPE, problemOf } from '#problem-details';
+import { compileTrustedHop, lazyChildLoggerFactory, logsRequests, requestLogController } from '#service-runtime';
+import type { UpstreamProxy } from '../proxy/upstream-proxy.js';
+import type { TenantAddress } from '../tenancy/tenant-address.js';
+import { registerTenantRoutes } from './tenant-routes.js';
+
+export interface TenantServerOptions {
+  readonly logger: Logger;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  readonly bodyLimit: number;
+  readonly trustProxy: TrustProxySetting;
+  readonly cors: DynamicCorsOptions<TenantAddress>;
+  readonly proxy: UpstreamProxy;
+}
+
+/** Node's own request handler: what Fastify's `routing` is, and what an HTTP server calls. */
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * The Fastify instance that serves tenant traffic: the CORS hook, the upstream proxy and the
+ * echo, and nothing else. It is not the Nest app's instance: Nest adds six `onRequest` hooks and
+ * an `onResponse` hook to every route of its own, and an `onResponse` hook or a Fastify logger
+ * makes Fastify time every response with `finish` and `error` listeners; together about a tenth
+ * of a tenant request's CPU (issue 13), for nothing tenant traffic uses. Requests reach it
+ * through {@link dispatchingServerFactory}, and through the Nest app's catch-all route
+ * (`inject()` in tests).
+ */
+export function createTenantServer(options: TenantServerOptions): FastifyInstance {
+  const fastify = Fastify({
+    ...loggingOf(options.logger),
+    bodyLimit: options.bodyLimit,
+    trustProxy: compileTrustedHop(options.trustProxy),
+  }) as unknown as FastifyInstance;
+  fastify.setErrorHandler((error, request, reply) => {
+    const problem = problemOf(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'tenant request failed');
+    void reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  });
+  fastify.setNotFoundHandler((request, reply) => {
+    void reply.code(404).header('content-type', PROBLEM_CONTENT_TYPE).send(problemOf({ statusCode: 404, message: `no route for ${request.method} ${request.url.split('?')[0]}` }, request));
+  });
+  registerDynamicCors(fastify, options.cors);
+  options.proxy.register(fastify);
+  registerTenantRoutes(fastify, options.proxy);
+  return fastify;
+}
+
+/**
+ * Request logging as the Nest app has it (every request only at debug level). Below that, no
+ * Fastify logger at all, so that Fastify does not time every response; `request.log` still
+ * writes to the app's logger, through a child made on the first message.
+ */
+function loggingOf(logger: Logger): Pick<FastifyServerOptions, 'logger' | 'loggerInstance' | 'childLoggerFactory' | 'logController'> {
+  const logController = requestLogController(logger);
+  if (logsRequests(logger)) return { loggerInstance: logger, childLoggerFactory: lazyChildLoggerFactory, logController };
+  return { logger: false, childLoggerFactory: (_silent, bindings, childOptions) => lazyChildLoggerFactory(logger, bindings, childOptions), logController };
+}
+
+/**
+ * The gateway's HTTP server: a request for one of the gateway's own routes (health, metrics)
+ * goes to the Nest app's Fastify, any other straight to the tenant server once it is there.
+ * Settings Fastify applies to a server it makes itself are applied here too.
+ */
+export function dispatchingServerFactory(tenantServer: () => RequestHandler | undefined, isOwnRoute: (url: string) => boolean): FastifyServerFactory {
+  return (nestHandler, fastifyOptions) => {
+    const server = createServer((request, response) => {
+      const tenants = tenantServer();
+      if (tenants === undefined || isOwnRoute(request.url ?? '/')) nestHandler(request, response);
+      else tenants(request, response);
+    });
+    const { keepAliveTimeout, maxRequestsPerSocket } = fastifyOptions as { keepAliveTimeout?: number; maxRequestsPerSocket?: number };
+    if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
+    if (maxRequestsPerSocket) server.maxRequestsPerSocket = maxRequestsPerSocket;
+    return server;
+  };
+}
