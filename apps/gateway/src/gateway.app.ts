@@ -6,7 +6,7 @@ import { compileTrustedHop, createNestFastifyApp } from '#service-runtime';
 import type { GatewayConfig } from './config/gateway.config.js';
 import { limitConnectionsPerClient } from './connections/client-connection-limit.js';
 import { GatewayModule } from './gateway.module.js';
-import { isOwnRoute } from './tenant-server/own-routes.js';
+import { isForNestApp } from './tenant-server/own-routes.js';
 import { TENANT_SERVER } from './tenant-server/tenant-server.module.js';
 import { dispatchingServerFactory, type RequestHandler } from './tenant-server/tenant-server.js';
 
@@ -18,7 +18,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: Logger): P
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     // One server: tenant traffic straight to the tenant server, the rest to the Nest app.
-    serverFactory: dispatchingServerFactory(() => tenantServer, isOwnRoute),
+    serverFactory: dispatchingServerFactory(() => tenantServer, isForNestApp),
   });
   tenantServer = app.get<symbol, FastifyInstance>(TENANT_SERVER).routing;
   const server = app.getHttpServer() as Server;

@@ -81,6 +81,16 @@ describe('The gateway’s one server: tenant traffic and its own routes', () => 
     expect(metrics.body).toMatch(/corsmesh_cors_decisions_total\{kind="preflight",outcome="allowed"\} [1-9]/);
   });
 
+  it('answers a request target that is not a path with 404, as the Nest app always has, not as a tenant path', async () => {
+    const asterisk = await send(`GET *t/acme/echo HTTP/1.1\r\nHost: gw.test\r\nOrigin: ${APP}`);
+    const server = await send(`OPTIONS * HTTP/1.1\r\nHost: api.acme.test\r\nOrigin: ${APP}\r\nAccess-Control-Request-Method: PUT`);
+
+    expect(asterisk.status).toBe(404);
+    expect(asterisk.headers.get('access-control-allow-origin')).toBeUndefined();
+    expect(server.status).toBe(404);
+    expect(server.headers.get('access-control-allow-origin')).toBeUndefined();
+  });
+
   it('takes any other path under /health/ on a tenant’s Host for the tenant’s', async () => {
     const response = await send(`GET /health/other HTTP/1.1\r\nHost: api.acme.test\r\nOrigin: ${APP}`);
 

@@ -62,15 +62,15 @@ function loggingOf(logger: Logger): Pick<FastifyServerOptions, 'logger' | 'logge
 }
 
 /**
- * The gateway's HTTP server: a request for one of the gateway's own routes (health, metrics)
- * goes to the Nest app's Fastify, any other straight to the tenant server once it is there.
- * Settings Fastify applies to a server it makes itself are applied here too.
+ * The gateway's HTTP server: a request for the Nest app (the gateway's own routes) goes to its
+ * Fastify, any other straight to the tenant server once it is there. Settings Fastify applies
+ * to a server it makes itself are applied here too.
  */
-export function dispatchingServerFactory(tenantServer: () => RequestHandler | undefined, isOwnRoute: (url: string) => boolean): FastifyServerFactory {
+export function dispatchingServerFactory(tenantServer: () => RequestHandler | undefined, isForNestApp: (url: string) => boolean): FastifyServerFactory {
   return (nestHandler, fastifyOptions) => {
     const server = createServer((request, response) => {
       const tenants = tenantServer();
-      if (tenants === undefined || isOwnRoute(request.url ?? '/')) nestHandler(request, response);
+      if (tenants === undefined || isForNestApp(request.url ?? '/')) nestHandler(request, response);
       else tenants(request, response);
     });
     const { keepAliveTimeout, maxRequestsPerSocket } = fastifyOptions as { keepAliveTimeout?: number; maxRequestsPerSocket?: number };

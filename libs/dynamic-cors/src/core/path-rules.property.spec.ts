@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { policy, request, rule, tokenList } from '../../../../test/arbitraries/cors.arbitraries.js';
 import { compilePolicy } from './compile-policy.js';
 import { decide } from './decide.js';
-import { parsePathPattern } from './path-pattern.js';
+import { matchesPath, parsePathPattern } from './path-pattern.js';
 import { matchPathRule } from './path-rules.js';
-import type { PathRule } from './policy.js';
+import { DEFAULT_POLICY, type PathRule } from './policy.js';
 
 const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._~-]{0,8}$/).filter((s) => s !== '.' && s !== '..');
 const plainPath = fc.array(segment, { maxLength: 5 }).map((segments) => `/${segments.join('/')}`);
@@ -60,6 +60,25 @@ describe('path rules', () => {
           },
         ),
         { numRuns: 200 },
+      );
+    });
+
+    it('pick the first rule whose pattern matches, however many rules share a first segment’s length or letter', () => {
+      // Few letters, short segments: patterns and paths often agree on a first segment's length
+      // or first character without matching, which the quick refusal must tell apart.
+      const near = fc.stringMatching(/^[ab]{1,3}$/);
+      const nearPattern = fc
+        .tuple(fc.array(fc.oneof(near, fc.constant('*')), { maxLength: 3 }), fc.boolean())
+        .map(([segments, rest]) => `/${[...segments, ...(rest ? ['**'] : [])].join('/')}`);
+      const nearPath = fc.array(near, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`);
+      fc.assert(
+        fc.property(fc.array(nearPattern, { minLength: 1, maxLength: 12 }), nearPath, (paths, path) => {
+          const compiled = compilePolicy({ ...DEFAULT_POLICY, pathRules: paths.map((rulePath) => ({ path: rulePath })) });
+          const normalised = path === '/' ? '' : path;
+          const expected = compiled.pathRules!.find((candidate) => matchesPath(candidate.pattern, normalised, 0, normalised.length));
+          expect(matchPathRule(compiled.pathRules!, path, 0)?.index).toBe(expected?.index);
+        }),
+        { numRuns: 500 },
       );
     });
 

@@ -11,6 +11,9 @@ export interface CompiledPathRule {
   /** Its 0-based position in `pathRules`. */
   readonly index: number;
   readonly pattern: PathPattern;
+  /** Length and first character code of its first segment when that is a literal, else -1: a quick refusal. */
+  readonly headLength: number;
+  readonly headCode: number;
   /** The effective policy on matching paths; `undefined` when the rule disables CORS there. */
   readonly policy: CompiledPolicy | undefined;
 }
@@ -53,7 +56,17 @@ export function compilePathRules(
     }
     const effective = rule.disabled === true ? undefined : compile(effectivePolicy(policy, rule));
     for (const warning of effective?.warnings ?? []) warnings.push(`pathRules[${index}]: ${warning}`);
-    compiled.push(Object.freeze({ index, pattern: parsed.pattern, policy: effective }));
+    const head = parsed.pattern.segments[0];
+    const literalHead = head !== undefined && head !== '*';
+    compiled.push(
+      Object.freeze({
+        index,
+        pattern: parsed.pattern,
+        headLength: literalHead ? head.length : -1,
+        headCode: literalHead ? head.charCodeAt(0) : -1,
+        policy: effective,
+      }),
+    );
   });
   return compiled.length === 0 ? undefined : Object.freeze(compiled);
 }
@@ -77,9 +90,19 @@ export function matchPathRule(
     start = 0;
     end = path.length;
   }
+  // The path's first segment, found once: a rule whose first segment is a literal of another
+  // length or first character cannot match, and most rules of a long list fail there. The
+  // check is exact (matchesPath would refuse the same rules), only cheaper: one indexOf for
+  // the list instead of one per rule.
+  const firstFrom = start + 1;
+  let firstTo = start < end ? path.indexOf('/', firstFrom) : end;
+  if (firstTo === -1 || firstTo > end) firstTo = end;
+  const firstLength = firstTo - firstFrom;
+  const firstCode = start < end ? path.charCodeAt(firstFrom) : -1;
   // Indexed, not for-of: iterating a frozen array allocates an iterator each time in V8.
   for (let index = 0; index < rules.length; index++) {
     const rule = rules[index]!;
+    if (firstCode !== -1 && rule.headLength !== -1 && (rule.headLength !== firstLength || rule.headCode !== firstCode)) continue;
     if (matchesPath(rule.pattern, path, start, end)) return rule;
   }
   return undefined;
