@@ -35,6 +35,9 @@ export function createTenantServer(options: TenantServerOptions): FastifyInstanc
     ...loggingOf(options.logger),
     bodyLimit: options.bodyLimit,
     trustProxy: compileTrustedHop(options.trustProxy),
+    // The policy source starts in an onReady hook, and its warm-up (POLICY_CACHE_WARM_TENANTS)
+    // can take longer than Fastify's 10 s plugin timeout: readiness waits for it instead.
+    pluginTimeout: 0,
   }) as unknown as FastifyInstance;
   fastify.setErrorHandler((error, request, reply) => {
     const problem = problemOf(error, request);

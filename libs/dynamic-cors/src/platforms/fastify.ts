@@ -37,7 +37,8 @@ export function registerFastifyCors<K>(fastify: FastifyInstance, engine: CorsEng
  * The layer on a plain Fastify instance, without Nest: what `DynamicCorsModule` does for a
  * Nest app. Call it on the instance itself (not inside `register`, whose encapsulation would
  * keep the hook from routes registered outside it). The source starts when the instance is
- * ready and stops when it closes.
+ * ready (an `onReady` hook: a source that warms a large cache may need a `pluginTimeout`
+ * longer than Fastify's 10 s) and stops when it closes.
  *
  * ```ts
  * registerDynamicCors(app, { source: postgresPolicySource({ databaseUrl }), tenant: tenantByPath() });
