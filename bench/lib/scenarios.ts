@@ -103,7 +103,9 @@ export async function measureQueryCost(databaseUrl: string, options: BenchOption
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
   proxied.searchParams.set('sslmode', 'disable');
-  const gateway = await startServerProcess('gateway (query count)', 'gateway.server.ts', { env: gatewayEnv(proxied.href, 10_000) });
+  // Without traffic recording: its flushes are statements too, not the misses' (and EXPLAIN
+  // below would give them the batch read's parameters).
+  const gateway = await startServerProcess('gateway (query count)', 'gateway.server.ts', { env: gatewayEnv(proxied.href, 10_000, { TRAFFIC_RECORDING: 'false' }) });
   try {
     const load = (from: number, amount: number) =>
       runLoad({ url: gateway.url, connections: options.connections, duration: 0, amount, request: sequentialTenantRequest(from) });
