@@ -44,7 +44,7 @@ export function instructionTargets(report: InstructionReport): Target[] {
     targets.push({
       name: `${name}: instructions per request`,
       held: ratio <= limit && statuses,
-      target: `${versus} ≤ ${limit.toFixed(2)}× (callgrind, fewest of the windows)`,
+      target: `${versus} ≤ ${limit.toFixed(2)}× (callgrind, fewest confirmed window)`,
       measured: `${ratio.toFixed(3)}× (${count(a.perRequest)} vs ${count(b.perRequest)})` + (statuses ? '' : ', unexpected statuses'),
     });
   };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { median } from './cost.js';
 import { backendCpuMicrosBetween, postgresBackendCpu } from './postgres-cpu.js';
+import { steadyPerRequest } from './steady-window.js';
 import type { ServerProcess, StartOptions } from './server-process.js';
 import { runWrk, type FixedRequest, type RandomTenantRequest } from './wrk.js';
 
@@ -55,10 +56,10 @@ export interface InstructionCaseResult {
   readonly id: string;
   readonly windows: readonly InstructionWindow[];
   /**
-   * The fewest over the windows: the request path in steady state (a flush is not in it). A
-   * major GC (tens to hundreds of millions of instructions, every several thousand requests)
-   * falls in some windows of valgrind's few thousand requests and not in others, and moved
-   * one window of a case by up to 6×; the fewest is the window without one.
+   * The fewest over the windows that another window confirms (see {@link steadyPerRequest}):
+   * the request path in steady state (a flush is not in it). A major GC falls in some windows
+   * of valgrind's few thousand requests and not in others, and moved one window of a case by
+   * up to 6×.
    */
   readonly perRequest: number;
   /** The median over the windows, beside it: with the major GCs some windows held. */
@@ -78,7 +79,7 @@ export interface InstructionOptions {
   readonly firstPassSeconds: number;
   /** Seconds of load before counting starts: V8 optimises the hot path meanwhile. */
   readonly warmupSeconds: number;
-  /** Seconds counted per window; the fewest instructions per request of `windows` windows is reported. */
+  /** Seconds counted per window; the fewest confirmed instructions per request of `windows` windows is reported. */
   readonly windowSeconds: number;
   readonly windows: number;
   /** The database the gateways use: its backends' CPU time is read around each flush. */
@@ -155,13 +156,13 @@ export async function runInstructionCases(cases: readonly InstructionCase[], dum
     }
     await control(pid, '--instr=off');
     const statusesAsExpected = windows.every((w) => w.socketErrors === 0 && (c.expectSuccess ? w.non2xx3xx === 0 : w.non2xx3xx === w.requests));
-    const perRequest = Math.min(...windows.map((w) => w.perRequest));
+    const perRequest = steadyPerRequest(windows.map((w) => w.perRequest));
     const medianPerRequest = median(windows.map((w) => w.perRequest));
     const flush = c.flushes
       ? { instructions: median(windows.map((w) => w.flush!.instructions)), postgresCpuMicros: medianOrUndefined(windows.map((w) => w.flush!.postgresCpuMicros)) }
       : undefined;
     options.log(
-      `  ${c.id}: ${Math.round(perRequest).toLocaleString('en')} instructions per request, fewest of the windows (${windows.map((w) => Math.round(w.perRequest).toLocaleString('en')).join(', ')})` +
+      `  ${c.id}: ${Math.round(perRequest).toLocaleString('en')} instructions per request, fewest confirmed window (${windows.map((w) => Math.round(w.perRequest).toLocaleString('en')).join(', ')})` +
         (flush ? `; a flush ${Math.round(flush.instructions).toLocaleString('en')} instructions, PostgreSQL ${flush.postgresCpuMicros === undefined ? '—' : `${(flush.postgresCpuMicros / 1000).toFixed(1)} ms CPU`}` : '') +
         (statusesAsExpected ? '' : ' — unexpected statuses'),
     );
