@@ -21,6 +21,12 @@ export class GatewayHarness {
     return this.fastify.inject(options);
   }
 
+  /** Listens on a free port of 127.0.0.1, for real HTTP: returns the port. */
+  async listen(): Promise<number> {
+    await this.app.listen({ port: 0, host: '127.0.0.1' });
+    return Number(new URL(await this.app.getUrl()).port);
+  }
+
   close(): Promise<void> {
     return this.app.close();
   }

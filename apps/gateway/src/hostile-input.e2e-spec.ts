@@ -37,8 +37,7 @@ describe('gateway under hostile input', () => {
       policy: { allowedMethods: ['GET', 'POST', 'PUT'], allowCredentials: true },
     });
     gateway = await GatewayHarness.start(db.url);
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(await gateway.app.getUrl()).port);
+    port = await gateway.listen();
   });
   afterAll(async () => {
     await gateway.close();

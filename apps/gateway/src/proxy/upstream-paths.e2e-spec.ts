@@ -20,8 +20,7 @@ describe('proxied paths stay under the upstream base path', () => {
     await seed.tenant('shop', { upstreamUrl: `${upstream.origin}/api/shop`, hostnames: ['shop.test'] });
     await seed.tenant('other', { upstreamUrl: `${upstream.origin}/api/other` });
     gateway = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1' });
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(await gateway.app.getUrl()).port);
+    port = await gateway.listen();
   });
   afterAll(async () => {
     await gateway.close();

@@ -40,8 +40,7 @@ describe('the upstream proxy under hostile or mistaken use', () => {
       REQUEST_TIMEOUT_SECONDS: '2',
       UPSTREAM_MAX_CONNECTIONS: '2',
     });
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(await gateway.app.getUrl()).port);
+    port = await gateway.listen();
     await seed.tenant('shop', { upstreamUrl: `${upstream.origin}/api` });
     await seed.tenant('loop', { upstreamUrl: `http://127.0.0.1:${port}/t/loop` });
     await seed.tenant('inner', { upstreamUrl: elsewhere.origin });
@@ -184,9 +183,9 @@ describe('the upstream proxy under hostile or mistaken use', () => {
 
     it('answers 408 to a body arriving below the minimum rate, long before the request deadline', async () => {
       const slow = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1', BODY_MIN_BYTES_PER_SECOND: '100' });
-      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      const slowPort = await slow.listen();
       try {
-        const { response, afterMs } = await trickle(Number(new URL(await slow.app.getUrl()).port), 1000, 100);
+        const { response, afterMs } = await trickle(slowPort, 1000, 100);
 
         expect(response).toMatch(/^HTTP\/1\.1 408 /);
         expect(response).toMatch(/slower than 100 bytes per second/);
@@ -200,9 +199,9 @@ describe('the upstream proxy under hostile or mistaken use', () => {
 
     it('passes a slow body that keeps above the minimum rate', async () => {
       const slow = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1', BODY_MIN_BYTES_PER_SECOND: '5' });
-      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      const slowPort = await slow.listen();
       try {
-        const { response } = await trickle(Number(new URL(await slow.app.getUrl()).port), 70, 100);
+        const { response } = await trickle(slowPort, 70, 100);
 
         expect(response).toMatch(/^HTTP\/1\.1 200 /);
         expect(response).toContain(JSON.stringify({ length: 70 }));
@@ -230,8 +229,7 @@ describe('the upstream proxy under hostile or mistaken use', () => {
 
     it('bounds the connections one client address holds open', async () => {
       const bounded = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1', MAX_CONNECTIONS_PER_CLIENT: '3' });
-      await bounded.app.listen({ port: 0, host: '127.0.0.1' });
-      const boundedPort = Number(new URL(await bounded.app.getUrl()).port);
+      const boundedPort = await bounded.listen();
       const open: Socket[] = [];
       try {
         for (let i = 0; i < 3; i++) {
@@ -255,9 +253,8 @@ describe('the upstream proxy under hostile or mistaken use', () => {
   describe('behind a trusted proxy (item 6)', () => {
     it("passes the proxy's X-Forwarded-For chain and Forwarded on, appending the peer", async () => {
       const trusting = await GatewayHarness.start(db.url, { UPSTREAM_ALLOWED_HOSTS: '127.0.0.1', TRUST_PROXY: '127.0.0.1' });
-      await trusting.app.listen({ port: 0, host: '127.0.0.1' });
+      const trustingPort = await trusting.listen();
       try {
-        const trustingPort = Number(new URL(await trusting.app.getUrl()).port);
         await rawRequest(
           trustingPort,
           'GET /t/shop/x HTTP/1.1\r\nHost: gw.test\r\nX-Forwarded-For: 203.0.113.9\r\nForwarded: for=203.0.113.9\r\nConnection: close\r\n\r\n',

@@ -34,7 +34,8 @@ export function registerTenantRoutes(fastify: FastifyInstance, proxy: UpstreamPr
   for (const url of TENANT_ROUTES) fastify.all(url, handle);
 }
 
-function notFound(request: FastifyRequest, reply: FastifyReply, detail: string): FastifyReply {
+/** A 404 problem document for a tenant request. */
+export function notFound(request: FastifyRequest, reply: FastifyReply, detail: string): FastifyReply {
   return reply
     .code(404)
     .header('content-type', PROBLEM_CONTENT_TYPE)

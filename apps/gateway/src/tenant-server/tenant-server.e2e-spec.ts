@@ -25,8 +25,7 @@ describe('The gateway’s one server: tenant traffic and its own routes', () => 
       policy: { allowedMethods: ['GET', 'POST', 'PUT'], allowedHeaders: ['Content-Type'] },
     });
     gateway = await GatewayHarness.start(db.url, { GATEWAY_BODY_LIMIT_BYTES: '1024' });
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(await gateway.app.getUrl()).port);
+    port = await gateway.listen();
   });
   afterAll(async () => {
     await gateway.close();
@@ -79,6 +78,17 @@ describe('The gateway’s one server: tenant traffic and its own routes', () => 
     // The decisions taken by the tenant server reach the gateway's metrics.
     expect(metrics.body).toMatch(/corsmesh_cors_decisions_total\{kind="actual",outcome="refused"\} [1-9]/);
     expect(metrics.body).toMatch(/corsmesh_cors_decisions_total\{kind="preflight",outcome="allowed"\} [1-9]/);
+  });
+
+  it('answers a method no route takes (WebDAV’s PROPFIND) with a 404 problem document, after the CORS hook', async () => {
+    const crossOrigin = await send(`PROPFIND /t/acme/echo HTTP/1.1\r\nHost: gw.test\r\nOrigin: ${APP}`);
+    const response = await send('PROPFIND /t/acme/echo HTTP/1.1\r\nHost: gw.test');
+
+    // A cross-origin request with a method the policy does not list is refused first.
+    expect(crossOrigin.status).toBe(403);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')?.[0]).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 404, detail: 'no route for PROPFIND /t/acme/echo', instance: '/t/acme/echo' });
   });
 
   it('answers a request target that is not a path with 404, as the Nest app always has, not as a tenant path', async () => {
