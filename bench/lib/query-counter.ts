@@ -40,6 +40,9 @@ export function startQueryCountingProxy(target: { host: string; port: number }):
     upstream.on('error', () => client.destroy());
     upstream.pipe(client);
 
+    // Named (prepared) statements are parsed once per connection and then only bound: their
+    // texts are kept by name (across reset) so that a Bind names what it runs.
+    const prepared = new Map<string, string>();
     let startup = true;
     let buffered: Buffer = Buffer.alloc(0);
     client.on('data', (chunk: Buffer) => {
@@ -68,8 +71,15 @@ export function startQueryCountingProxy(target: { host: string; port: number }):
             statements++;
           } else if (type === 'P') {
             // Parse: statement name, then the SQL text.
-            const nameEnd = body.indexOf(0);
-            sqlTexts.add(cString(body, nameEnd + 1));
+            const name = cString(body, 0);
+            const text = cString(body, Buffer.byteLength(name) + 1);
+            sqlTexts.add(text);
+            if (name !== '') prepared.set(name, text);
+          } else if (type === 'B') {
+            // Bind: portal name, then statement name.
+            const portal = cString(body, 0);
+            const text = prepared.get(cString(body, Buffer.byteLength(portal) + 1));
+            if (text !== undefined) sqlTexts.add(text);
           }
           offset += 1 + length;
         }

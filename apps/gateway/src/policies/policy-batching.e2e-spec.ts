@@ -62,6 +62,39 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     expect(await Promise.all(unknown)).toEqual([null, null]);
   });
 
+  it('sends no more than two statements at once: the misses asked for meanwhile wait, gathered into one', async () => {
+    const gates: (() => void)[] = [];
+    const batchSizes: number[] = [];
+    const cache = cacheOver(async (lookups) => {
+      batchSizes.push(lookups.length);
+      const rows = await reader.readMany(lookups);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return rows;
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    proxy.reset();
+
+    const first = [cache.get('shop-0'), cache.get('shop-1')];
+    await turn();
+    const second = cache.get('shop-2');
+    while (gates.length < 2) await turn();
+    // Both slots taken: the misses of the next turns all join the batch that waits.
+    const later: ReturnType<typeof cache.get>[] = [];
+    for (let i = 3; i < 13; i++) {
+      later.push(cache.get(`shop-${i}`));
+      await turn();
+    }
+    expect(batchSizes).toEqual([2, 1]);
+
+    gates.shift()!();
+    while (gates.length < 2) await turn();
+    expect(batchSizes).toEqual([2, 1, 10]);
+    for (const release of gates.splice(0)) release();
+    const found = await Promise.all([...first, second, ...later]);
+    expect(found.map((tenant) => tenant?.slug)).toEqual(Array.from({ length: 13 }, (_, i) => `shop-${i}`));
+    expect(proxy.counts().statements).toBe(3);
+  });
+
   it('reads an unknown tenant at most once per negative TTL, however often it is asked for, and never waits for the re-read', async () => {
     const cache = cacheOver((lookups) => reader.readMany(lookups), 300);
     proxy.reset();

@@ -4,7 +4,7 @@ export { postgresPolicySource, PostgresPolicySource, type PostgresPolicySourceEv
 export { type CachedTenant, PolicyCache, type PolicyCacheEvents, type PolicyCacheOptions, unknownEntryBytes } from './policy-cache.js';
 export { MAX_BATCH_LOOKUPS, policyBatchLoader } from './policy-batch-loader.js';
 export { PolicyChangeListener, type PolicyChangeListenerEvents, type PolicyChangeListenerOptions, type SourceLogger } from './policy-change.listener.js';
-export { type Queryable, TenantPolicyReader, type TenantPolicy } from './tenant-policy.reader.js';
+export { type Queryable, type QueryConfig, TenantPolicyReader, type TenantPolicy } from './tenant-policy.reader.js';
 export { POLICY_CHANGED_CHANNEL, type PolicyChangedEvent } from './policy-changed.channel.js';
 export { DeadlineClient } from './deadline-client.js';
 export { RetryingPool } from './retrying-pool.js';
