@@ -132,14 +132,26 @@ export async function measureQueryCost(databaseUrl: string, options: BenchOption
   }
 }
 
+/**
+ * What to EXPLAIN the gateway's batch reads with: slugs (`s.slug = ANY($n)`) and hostnames
+ * (`h.hostname = ANY($n)`), by the parameter the statement gives each; none for other statements.
+ */
+function batchReadParameters(sql: string): unknown[] {
+  const parameters: unknown[] = [];
+  const slug = /s\.slug = ANY\(\$(\d)/.exec(sql);
+  const hostname = /h\.hostname = ANY\(\$(\d)/.exec(sql);
+  if (slug) parameters[Number(slug[1]) - 1] = [slugOf(61_000), slugOf(61_001)];
+  if (hostname) parameters[Number(hostname[1]) - 1] = ['api.tenant-61010.example.com', '127.0.0.1'];
+  return parameters;
+}
+
 async function explain(databaseUrl: string, sqlTexts: readonly string[]) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const plans = [];
     for (const sql of sqlTexts) {
-      // The gateway's batch read takes two arrays: the slugs and the hostnames it looks up.
-      const parameters = sql.includes('$2') ? [[slugOf(61_000), slugOf(61_001)], ['127.0.0.1']] : [];
+      const parameters = batchReadParameters(sql);
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`, parameters);
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
       plans.push({ sql: sql.replace(/\s+/g, ' ').trim(), plan, usesIndex: /Index/.test(plan) && !/Seq Scan/.test(plan) });
