@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { toBatch } from './traffic-batch.js';
+import { toBatches } from './traffic-batch.js';
 import type { TrafficRecorder } from './traffic-recorder.js';
 import type { TrafficWriter } from './traffic.writer.js';
 
@@ -59,18 +59,20 @@ export class TrafficFlusher {
 
   private async write(window: ReturnType<TrafficRecorder['take']>): Promise<void> {
     const { writer, events, logger } = this.options;
-    const batch = toBatch(window);
-    if (batch.dropped > 0) events.dropped(batch.dropped);
     const at = Date.now();
+    let refusals = 0;
+    let tuples = 0;
     try {
-      await writer.write(batch, new Date(at));
+      for (const batch of toBatches(window)) {
+        if (batch.dropped > 0) events.dropped(batch.dropped);
+        refusals += batch.refusals.length;
+        tuples += batch.tuples.length;
+        await writer.write(batch, new Date(at));
+      }
       events.flushed(at);
     } catch (error) {
       events.failed();
-      logger.warn(
-        { err: error, refusals: batch.refusals.length, tuples: batch.tuples.length },
-        'traffic counts not written: this window is lost, requests are unaffected',
-      );
+      logger.warn({ err: error, refusals, tuples }, 'traffic counts not written: this window is lost, requests are unaffected');
     }
   }
 }
