@@ -133,13 +133,14 @@ export async function measureQueryCost(databaseUrl: string, options: BenchOption
 }
 
 /**
- * What to EXPLAIN the gateway's batch reads with: slugs (`s.slug = ANY($n)`) and hostnames
- * (`h.hostname = ANY($n)`), by the parameter the statement gives each; none for other statements.
+ * What to EXPLAIN the gateway's batch reads with: slugs (`s.slug = ANY((SELECT $n…`) and
+ * hostnames (`h.hostname = ANY((SELECT $n…`), by the parameter the statement gives each; none
+ * for other statements.
  */
 function batchReadParameters(sql: string): unknown[] {
   const parameters: unknown[] = [];
-  const slug = /s\.slug = ANY\(\$(\d)/.exec(sql);
-  const hostname = /h\.hostname = ANY\(\$(\d)/.exec(sql);
+  const slug = /s\.slug = ANY\(\(SELECT \$(\d)/.exec(sql);
+  const hostname = /h\.hostname = ANY\(\(SELECT \$(\d)/.exec(sql);
   if (slug) parameters[Number(slug[1]) - 1] = [slugOf(61_000), slugOf(61_001)];
   if (hostname) parameters[Number(hostname[1]) - 1] = ['api.tenant-61010.example.com', '127.0.0.1'];
   return parameters;

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { PrismaService } from '#database';
 import { PolicyCache, PolicyChangeListener, policyBatchLoader, TenantPolicyReader, type TenantPolicy } from '#dynamic-cors/postgres';
 import type { TenantKey } from '#dynamic-cors';
@@ -93,6 +94,28 @@ describe('policy cache misses, batched (real PostgreSQL)', () => {
     const found = await Promise.all([...first, second, ...later]);
     expect(found.map((tenant) => tenant?.slug)).toEqual(Array.from({ length: 13 }, (_, i) => `shop-${i}`));
     expect(proxy.counts().statements).toBe(3);
+  });
+
+  it('runs the batch read on a generic plan, planned once per connection, however few tenants a batch holds', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const direct = new TenantPolicyReader(client);
+      for (let i = 0; i < 20; i++) {
+        expect((await direct.readMany([`shop-${i}`]))[0]?.slug).toBe(`shop-${i}`);
+        expect((await direct.readMany([{ hostname: `api.shop-${i}.test` }]))[0]?.slug).toBe(`shop-${i}`);
+      }
+      const { rows } = await client.query<{ name: string; generic_plans: string; custom_plans: string }>(
+        'SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name',
+      );
+      // PostgreSQL tries five custom plans before it compares them with the generic one.
+      expect(rows.map((row) => [row.name, Number(row.custom_plans), Number(row.generic_plans)])).toEqual([
+        ['corsmesh_read_policies_by_hostname', 5, 15],
+        ['corsmesh_read_policies_by_slug', 5, 15],
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('reads an unknown tenant at most once per negative TTL, however often it is asked for, and never waits for the re-read', async () => {
