@@ -151,7 +151,8 @@ async function explain(databaseUrl: string, sqlTexts: readonly string[]) {
   await client.connect();
   try {
     const plans = [];
-    for (const sql of sqlTexts) {
+    // Only what EXPLAIN takes: the change listener's heartbeat (a NOTIFY) crosses the proxy too.
+    for (const sql of sqlTexts.filter((text) => /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE)\b/i.test(text))) {
       const parameters = batchReadParameters(sql);
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`, parameters);
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
