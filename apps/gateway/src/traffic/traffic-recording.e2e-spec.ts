@@ -2,6 +2,8 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { GatewayHarness, within } from '../../../../test/support/gateway-harness.js';
 import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
 import { TenantSeed } from '../../../../test/support/tenant-seed.js';
+import { TrafficFlusher } from './traffic-flusher.js';
+import { WRITE_CHUNK_ROWS } from './traffic.writer.js';
 
 const APP = 'https://app.shop.test';
 const EVIL = 'https://evil.test';
@@ -122,6 +124,23 @@ describe('traffic recording', () => {
     await gateway.request({ method: 'GET', url: '/t/shop/echo', headers: { origin: EVIL } });
     await gateway.close();
     expect((await refusals()).map((row) => Number(row.count))).toEqual([1]);
+  });
+
+  it('writes a window larger than one statement takes in full, statement after statement', async () => {
+    const origins = WRITE_CHUNK_ROWS + 100;
+    const gateway = await GatewayHarness.start(db.url, { TRAFFIC_MAX_ENTRIES_PER_TENANT: String(2 * origins) });
+    // No timer: the whole flood is one window, written when the gateway shuts down.
+    await gateway.app.get(TrafficFlusher).stop();
+    for (let from = 0; from < origins; from += 200) {
+      await Promise.all(
+        Array.from({ length: Math.min(200, origins - from) }, (_, i) =>
+          gateway.request({ method: 'GET', url: '/t/shop/echo', headers: { origin: `https://r${from + i}.many.test` } }),
+        ),
+      );
+    }
+    await gateway.close();
+    expect(await seed.prisma.trafficRefusal.count({ where: { tenantId } })).toBe(origins);
+    expect(await totals()).toEqual([0, origins, 0]);
   });
 
   it('keeps memory and tables bounded under a flood of random origins, counting what it dropped', async () => {
