@@ -63,6 +63,19 @@ describe(decide.name, () => {
       });
     });
 
+    it('answers a listed origin that is the request’s own origin as same-origin', () => {
+      const decision = decide(compile([APP]), get(APP, { selfOrigin: 'https://APP.example.com' }));
+      expect(decision).toMatchObject({ kind: 'same-origin', headers: [] });
+    });
+
+    it('matches an exact rule by the normalised origin when the header is not sent normalised', () => {
+      for (const header of ['HTTPS://App.Example.com', 'https://app.example.com:443', 'https://app.example.com.']) {
+        const decision = decide(compile([APP]), get(header));
+        expect(decision).toMatchObject({ kind: 'actual', allowed: true });
+        expect(headerMap(decision)['access-control-allow-origin']).toBe(header);
+      }
+    });
+
     it('never treats the null origin as same-origin', () => {
       expect(decide(compile([]), get('null', { selfOrigin: 'null' }))).toMatchObject({
         kind: 'actual',

@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from './compile-policy.js';
-import { parseRequestOrigin } from './origin.js';
+import { MAX_ORIGIN_LENGTH, parseRequestOrigin } from './origin.js';
 import { ExactOriginMatcher, matchedReason, type OriginMatcher } from './origin-matchers.js';
 import { CREDENTIALS_HEADER, type CorsHeader } from './policy-shape.js';
 import { show } from './origin-input.js';
@@ -123,7 +123,12 @@ export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecisi
   const kind = preflight ? 'preflight' : 'actual';
   const vary = preflight ? PREFLIGHT_VARY : ACTUAL_VARY;
 
-  const origin = parseRequestOrigin(rawOrigin);
+  // An origin sent exactly as an exact rule holds it is not parsed: rules hold what
+  // parseRequestOrigin returns, which it returns unchanged (origin.property.spec), and parsing
+  // the header was the costliest step of an allowed actual request (issue 13). An overlong
+  // header is not even hashed for the lookup.
+  const listed = rawOrigin.length <= MAX_ORIGIN_LENGTH ? policy.exactOrigin(rawOrigin) : undefined;
+  const origin = listed === undefined ? parseRequestOrigin(rawOrigin) : rawOrigin;
   if (origin === null)
     return refuse(policy, kind, vary, undefined, 'malformed_origin', [
       'origin header is not a valid origin',
@@ -137,7 +142,8 @@ export function decide(policy: CompiledPolicy, request: CorsRequest): CorsDecisi
     return SAME_ORIGIN;
   }
 
-  const match = matchOrigin(policy, origin);
+  // The exact rules were looked up already, unless parsing changed the origin.
+  const match = listed ?? matchOrigin(policy, origin, origin !== rawOrigin);
   if (match === undefined) {
     const reason = policy.hasOrigins ? `origin ${origin} matched no rule` : 'policy has no origins';
     const refusal = origin === 'null' ? 'null_origin' : 'origin_not_listed';
@@ -172,8 +178,8 @@ function parseSelfOrigin(selfOrigin: string): string | null {
   return lastSelfOriginParsed;
 }
 
-function matchOrigin(policy: CompiledPolicy, origin: string): OriginMatcher | undefined {
-  const exact = policy.exactOrigin(origin);
+function matchOrigin(policy: CompiledPolicy, origin: string, tryExact: boolean): OriginMatcher | undefined {
+  const exact = tryExact ? policy.exactOrigin(origin) : undefined;
   if (exact !== undefined) return exact;
   // `null` is an origin only when listed literally: wildcards, patterns and `*` never match it.
   if (origin === 'null') return undefined;

@@ -1,4 +1,5 @@
-import { isLdhName, normaliseHost, pathAfterSlug, slugFromPath, slugUnderBaseDomain } from './tenant-names.js';
+import fc from 'fast-check';
+import { isLdhName, isSlug, normaliseHost, pathAfterSlug, slugFromPath, slugUnderBaseDomain } from './tenant-names.js';
 
 describe(slugFromPath.name, () => {
   it.each([
@@ -68,5 +69,34 @@ describe(isLdhName.name, () => {
 
   it('accepts a host name', () => {
     expect(isLdhName('api.acme-1.com')).toBe(true);
+  });
+});
+
+describe(isSlug.name, () => {
+  // The definition the admin API documents, as a regex: the loop must agree with it everywhere.
+  const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+  const labelish = fc.stringMatching(/^[a-zA-Z0-9_.-]{0,70}$/);
+
+  it('agrees with the lower-case DNS label definition on any string', () => {
+    fc.assert(
+      fc.property(fc.oneof(labelish, fc.string({ maxLength: 70 })), (value) => {
+        expect(isSlug(value)).toBe(LABEL.test(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['one character', 'a', true],
+    ['63 characters', 'a'.repeat(63), true],
+    ['64 characters', 'a'.repeat(64), false],
+    ['inner hyphens', 'acme--eu-1', true],
+    ['a leading hyphen', '-acme', false],
+    ['a trailing hyphen', 'acme-', false],
+    ['a lone hyphen', '-', false],
+    ['an upper-case letter', 'Acme', false],
+    ['nothing', '', false],
+  ])('%s: %s', (_name, value, expected) => {
+    expect(isSlug(value)).toBe(expected);
   });
 });

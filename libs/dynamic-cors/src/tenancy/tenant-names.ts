@@ -1,10 +1,24 @@
 /** The path prefix of path-routed tenants, as the gateway serves them (`/t/<slug>/...`). */
 export const DEFAULT_PATH_PREFIX = '/t/';
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A tenant slug as the admin API accepts it: lower-case DNS label. */
+/** Longest DNS name (RFC 1035 section 2.3.4) and longest label. */
+const MAX_NAME = 253;
+const MAX_LABEL = 63;
+
+/**
+ * A tenant slug as the admin API accepts it: a lower-case DNS label (letters, digits and
+ * inner hyphens, 1 to 63 characters). A loop rather than a regex: it runs on every request by
+ * path, where the regex cost some 640 instructions of the gateway's 110,000 (issue 13).
+ */
 export function isSlug(value: string): boolean {
-  return SLUG.test(value);
+  const length = value.length;
+  if (length === 0 || length > MAX_LABEL) return false;
+  if (value.charCodeAt(0) === 45 /* - */ || value.charCodeAt(length - 1) === 45) return false;
+  for (let index = 0; index < length; index++) {
+    const code = value.charCodeAt(index);
+    if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45)) return false;
+  }
+  return true;
 }
 
 /** The slug of a `<prefix><slug>` or `<prefix><slug>/...` URL (prefix `/t/` by default), if it is one. */
@@ -14,7 +28,7 @@ export function slugFromPath(url: string, prefix = DEFAULT_PATH_PREFIX): string 
   const query = url.indexOf('?', prefix.length);
   const stop = end === -1 ? (query === -1 ? url.length : query) : query === -1 ? end : Math.min(end, query);
   const slug = url.slice(prefix.length, stop);
-  return SLUG.test(slug) ? slug : undefined;
+  return isSlug(slug) ? slug : undefined;
 }
 
 /**
@@ -47,12 +61,8 @@ export function slugUnderBaseDomain(hostname: string, baseDomain: string): strin
   const dot = hostname.length - baseDomain.length - 1;
   if (hostname.charCodeAt(dot) !== 46) return undefined;
   const label = hostname.slice(0, dot);
-  return SLUG.test(label) ? label : undefined;
+  return isSlug(label) ? label : undefined;
 }
-
-/** Longest DNS name (RFC 1035 section 2.3.4) and longest label. */
-const MAX_NAME = 253;
-const MAX_LABEL = 63;
 
 /**
  * Whether `name` (lower-cased) is an LDH host name: labels of letters, digits and hyphens,
