@@ -31,7 +31,7 @@ const POLICY_COLUMNS = `
   t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
   p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
   p.path_rules, p.preflight_status, p.timing_allow_origin, p.debug_header,
-  COALESCE((SELECT json_agg(json_build_object('id', o.id, 'kind', o.kind, 'value', o.value, 'expiresAt', o.expires_at) ORDER BY o.created_at, o.id)
+  COALESCE((SELECT json_agg(json_build_array(o.id, o.kind, o.value, o.expires_at) ORDER BY o.created_at, o.id)
               FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
 
 interface TenantPolicyRow {
@@ -51,7 +51,8 @@ interface TenantPolicyRow {
   timing_allow_origin: boolean;
   debug_header: boolean;
   version: number;
-  origins: { id: string; kind: OriginRuleKind; value: string; expiresAt: string | null }[];
+  /** Each rule as `[id, kind, value, expiresAt]`: arrays rather than objects: 30% less JSON to build and to parse. */
+  origins: [id: string, kind: OriginRuleKind, value: string, expiresAt: string | null][];
 }
 
 /**
@@ -122,12 +123,16 @@ export class TenantPolicyReader {
  */
 const opaqueArray = (parameter: string) => `((SELECT ${parameter}::text[])::text[])`;
 
-/** The lookups found by slug and by hostname: which lookup found a tenant, and the tenant's id. */
-const BY_SLUG = (parameter: string) => `SELECT 's' AS via, s.slug AS key, s.id AS tenant_id FROM tenants s WHERE s.slug = ANY${opaqueArray(parameter)}`;
-const BY_HOSTNAME = (parameter: string) =>
-  `SELECT 'h' AS via, h.hostname AS key, h.tenant_id FROM tenant_hostnames h WHERE h.hostname = ANY${opaqueArray(parameter)}`;
-const readPolicies = (found: string) => `SELECT found.via, found.key, ${POLICY_COLUMNS}
-  FROM (${found}) AS found JOIN tenants t ON t.id = found.tenant_id JOIN cors_policies p ON p.tenant_id = t.id`;
+/**
+ * The policies of the tenants found by slug and by hostname, with which lookup found each.
+ * By slug straight from `tenants`: finding the ids first and joining `tenants` again by id
+ * cost PostgreSQL a tenth more per tenant read (issue 13).
+ */
+const BY_SLUG = (parameter: string) => `SELECT 's' AS via, t.slug AS key, ${POLICY_COLUMNS}
+  FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id WHERE t.slug = ANY${opaqueArray(parameter)}`;
+const BY_HOSTNAME = (parameter: string) => `SELECT 'h' AS via, h.hostname AS key, ${POLICY_COLUMNS}
+  FROM tenant_hostnames h JOIN tenants t ON t.id = h.tenant_id JOIN cors_policies p ON p.tenant_id = t.id
+  WHERE h.hostname = ANY${opaqueArray(parameter)}`;
 
 /**
  * Prepared statements, because planning the batch read cost PostgreSQL as much as running it
@@ -138,9 +143,9 @@ const readPolicies = (found: string) => `SELECT found.via, found.key, ${POLICY_C
  * run) and arrays it cannot look into ({@link opaqueArray}).
  */
 const BATCH_READS = {
-  slugs: { name: 'corsmesh_read_policies_by_slug', text: readPolicies(BY_SLUG('$1')) },
-  hostnames: { name: 'corsmesh_read_policies_by_hostname', text: readPolicies(BY_HOSTNAME('$1')) },
-  both: { name: 'corsmesh_read_policies', text: readPolicies(`${BY_SLUG('$1')} UNION ALL ${BY_HOSTNAME('$2')}`) },
+  slugs: { name: 'corsmesh_read_policies_by_slug', text: BY_SLUG('$1') },
+  hostnames: { name: 'corsmesh_read_policies_by_hostname', text: BY_HOSTNAME('$1') },
+  both: { name: 'corsmesh_read_policies', text: `${BY_SLUG('$1')} UNION ALL ${BY_HOSTNAME('$2')}` },
 } as const;
 
 function batchReadOf(slugs: string[], hostnames: string[]): QueryConfig {
@@ -156,10 +161,8 @@ type RecentRow = TenantPolicyRow & { updated_at: Date };
 function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
   // Expired rules are read too: the compiled policy leaves them out by the clock, and the check
   // endpoint explains a refusal with them.
-  const origins: OriginRule[] = row.origins.map((o) =>
-    o.expiresAt === null
-      ? { id: o.id, kind: o.kind, value: o.value }
-      : { id: o.id, kind: o.kind, value: o.value, expiresAt: new Date(o.expiresAt) },
+  const origins: OriginRule[] = row.origins.map(([id, kind, value, expiresAt]) =>
+    expiresAt === null ? { id, kind, value } : { id, kind, value, expiresAt: new Date(expiresAt) },
   );
   return {
     tenantId: row.tenant_id,
