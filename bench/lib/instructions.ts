@@ -25,6 +25,8 @@ export interface InstructionWindow {
   readonly perRequest: number;
   readonly non2xx3xx: number;
   readonly socketErrors: number;
+  /** Calls per request into V8's runtime for object-literal definitions: see {@link runtimeLiteralDefinitions}. */
+  readonly runtimeLiteralsPerRequest: number;
   /** The flush of this window's traffic counts, when the server flushes on command. */
   readonly flush?: FlushCost;
 }
@@ -67,6 +69,8 @@ export interface InstructionCaseResult {
   /** Medians over the windows' flushes, when the case flushes. */
   readonly flush?: { readonly instructions: number; readonly postgresCpuMicros: number | undefined };
   readonly statusesAsExpected: boolean;
+  /** The server process ran in V8's slow state (see {@link runtimeLiteralDefinitions}): its figure is V8's luck, not the code's. */
+  readonly slowV8State: boolean;
 }
 
 export interface InstructionOptions {
@@ -150,9 +154,17 @@ export async function runInstructionCases(cases: readonly InstructionCase[], dum
     for (let w = 0; w < options.windows; w++) {
       await control(pid, '--zero');
       const result = await load(options.windowSeconds);
-      const instructions = await dumpTotal(pid, dumps);
+      const dump = await takeDump(pid, dumps);
       const flush = c.flushes ? await countFlush(c.server, pid, dumps, options.database) : undefined;
-      windows.push({ instructions, requests: result.requests, perRequest: instructions / result.requests, non2xx3xx: result.non2xx3xx, socketErrors: result.socketErrors, flush });
+      windows.push({
+        instructions: dump.instructions,
+        requests: result.requests,
+        perRequest: dump.instructions / result.requests,
+        non2xx3xx: result.non2xx3xx,
+        socketErrors: result.socketErrors,
+        runtimeLiteralsPerRequest: dump.runtimeLiterals / result.requests,
+        flush,
+      });
     }
     await control(pid, '--instr=off');
     const statusesAsExpected = windows.every((w) => w.socketErrors === 0 && (c.expectSuccess ? w.non2xx3xx === 0 : w.non2xx3xx === w.requests));
@@ -161,12 +173,14 @@ export async function runInstructionCases(cases: readonly InstructionCase[], dum
     const flush = c.flushes
       ? { instructions: median(windows.map((w) => w.flush!.instructions)), postgresCpuMicros: medianOrUndefined(windows.map((w) => w.flush!.postgresCpuMicros)) }
       : undefined;
+    const runtimeLiterals = median(windows.map((w) => w.runtimeLiteralsPerRequest));
     options.log(
       `  ${c.id}: ${Math.round(perRequest).toLocaleString('en')} instructions per request, fewest confirmed window (${windows.map((w) => Math.round(w.perRequest).toLocaleString('en')).join(', ')})` +
+        (runtimeLiterals >= 1 ? ` — V8's slow state: ${runtimeLiterals.toFixed(0)} object literals per request defined in its runtime` : '') +
         (flush ? `; a flush ${Math.round(flush.instructions).toLocaleString('en')} instructions, PostgreSQL ${flush.postgresCpuMicros === undefined ? '—' : `${(flush.postgresCpuMicros / 1000).toFixed(1)} ms CPU`}` : '') +
         (statusesAsExpected ? '' : ' — unexpected statuses'),
     );
-    results.push({ id: c.id, windows, perRequest, medianPerRequest, flush, statusesAsExpected });
+    results.push({ id: c.id, windows, perRequest, medianPerRequest, flush, statusesAsExpected, slowV8State: runtimeLiterals >= 1 });
   }
   return results;
 }
@@ -177,7 +191,7 @@ async function countFlush(server: ServerProcess, pid: number, dumps: string, dat
   const before = await postgresBackendCpu(database);
   await server.command('flush');
   const after = await postgresBackendCpu(database);
-  const instructions = await dumpTotal(pid, dumps);
+  const { instructions } = await takeDump(pid, dumps);
   return { instructions, postgresCpuMicros: backendCpuMicrosBetween(before, after) };
 }
 
@@ -189,8 +203,8 @@ async function control(pid: number, ...args: string[]): Promise<void> {
   await run('callgrind_control', [...args, String(pid)]);
 }
 
-/** Dumps the counters of `pid` and returns the total it wrote (the dump file is removed). */
-async function dumpTotal(pid: number, dumps: string): Promise<number> {
+/** Dumps the counters of `pid` and reads the total and the runtime literal definitions it wrote (the dump file is removed). */
+async function takeDump(pid: number, dumps: string): Promise<{ instructions: number; runtimeLiterals: number }> {
   await control(pid, '--dump');
   const prefix = `callgrind.${pid}.`;
   const files = (await readdir(dumps)).filter((name) => name.startsWith(prefix));
@@ -200,5 +214,34 @@ async function dumpTotal(pid: number, dumps: string): Promise<number> {
   await rm(file);
   const total = /^(?:totals|summary): (\d+)/m.exec(text);
   if (!total) throw new Error(`no totals in callgrind dump ${file}`);
-  return Number(total[1]);
+  return { instructions: Number(total[1]), runtimeLiterals: runtimeLiteralDefinitions(text) };
+}
+
+const RUNTIME_LITERAL = 'v8::internal::Runtime_DefineKeyedOwnPropertyInLiteral';
+
+/**
+ * Calls into V8's runtime function for a computed key of an object literal, in a callgrind
+ * dump. Node's `process.nextTick` builds `{ [async_id_symbol]: …, [trigger_async_id_symbol]: … }`,
+ * some fifteen times per request; in some server processes V8 compiles the functions that
+ * inline it with that definition as a runtime call (and a map migration) instead of inline
+ * code, for the life of the process: 20–30 such calls and 35,000–85,000 more instructions per
+ * request, a third to three quarters more, whatever the server (seen in 5 of 10 gateway and 1 of 7
+ * static processes, issue 13). Counted so that such a process is reported, not compared.
+ * Callgrind names a function once (`cfn=(id) name`) and by its id after that.
+ */
+export function runtimeLiteralDefinitions(dump: string): number {
+  const ids = new Set<string>();
+  let calling = false;
+  let calls = 0;
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('cfn=(') || line.startsWith('fn=(')) {
+      const close = line.indexOf(')');
+      const id = line.slice(line.indexOf('(') + 1, close);
+      if (line.length > close + 1 && line.slice(close + 2).startsWith(RUNTIME_LITERAL)) ids.add(id);
+      calling = line.startsWith('cfn=') && ids.has(id);
+    } else if (calling && line.startsWith('calls=')) {
+      calls += Number.parseInt(line.slice(6), 10);
+    }
+  }
+  return calls;
 }

@@ -130,7 +130,13 @@ export function writeCorsHeaders<S>(evaluation: CorsEvaluation, origin: string |
   const { decision, policy } = evaluation;
   if (decision.kind === 'disabled') return;
   set(sink, 'vary', decision.vary);
-  for (const [name, value] of decision.headers) set(sink, name, value);
+  // Indexed, not `for (const [name, value] of …)`: the iterator protocol, for the list and
+  // again for each pair it destructured, was some 1,000 instructions per request (issue 13).
+  const headers = decision.headers;
+  for (let index = 0; index < headers.length; index++) {
+    const header = headers[index]!;
+    set(sink, header[0], header[1]);
+  }
   if (policy.debugHeader) set(sink, DECISION_HEADER, corsDecisionHeader(decision)!);
   if (policy.timingAllowOrigin && decision.allowed && decision.kind === 'actual') {
     // Resource Timing: lets the allowed page read this response's timings (SPEC "Preflight answers").
