@@ -2,15 +2,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway.config.js';
+import type { Logger } from 'pino';
 import { testLogger } from './silent-logger.js';
 
 /** A gateway app on a test database, driven through Fastify's `inject` (real HTTP semantics). */
 export class GatewayHarness {
   private constructor(readonly app: NestFastifyApplication) {}
 
-  static async start(databaseUrl: string, env: Record<string, string> = {}): Promise<GatewayHarness> {
+  static async start(databaseUrl: string, env: Record<string, string> = {}, logger: Logger = testLogger()): Promise<GatewayHarness> {
     const config = loadGatewayConfig({ DATABASE_URL: databaseUrl, ...env });
-    return new GatewayHarness(await createGatewayApp(config, testLogger()));
+    return new GatewayHarness(await createGatewayApp(config, logger));
   }
 
   get fastify(): FastifyInstance {

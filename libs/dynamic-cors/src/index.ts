@@ -6,6 +6,6 @@ export type { CorsEvaluation } from './platforms/cors-engine.js';
 export { corsOf } from './platforms/cors-of.js';
 export { DynamicCorsModule } from './module/dynamic-cors.module.js';
 export { registerDynamicCors } from './platforms/fastify.js';
-export type { DynamicCorsOptions, TenantOf, TenantResolver } from './module/dynamic-cors.options.js';
+export type { CorsErrorLogger, DynamicCorsOptions, TenantOf, TenantResolver } from './module/dynamic-cors.options.js';
 export { tenantByHost, tenantByPath, type TenantByHostOptions } from './tenancy/tenant-resolvers.js';
 export { DEFAULT_PATH_PREFIX, isLdhName, isSlug, normaliseHost, pathAfterSlug, slugFromPath, slugUnderBaseDomain } from './tenancy/tenant-names.js';

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { networkInterfaces } from 'node:os';
 import { compileTrustedHop, compileUpstreamHostGuard } from '#service-runtime';
 import type { GatewayConfig } from '../config/gateway.config.js';
-import { GATEWAY_CONFIG } from '../config/gateway-config.token.js';
+import type { Logger } from 'pino';
+import { GATEWAY_CONFIG, GATEWAY_LOGGER } from '../config/gateway-config.token.js';
 import { UpstreamProxy } from './upstream-proxy.js';
 
 /** The upstream proxy of tenant traffic (the tenant server registers it). */
@@ -10,9 +11,10 @@ import { UpstreamProxy } from './upstream-proxy.js';
   providers: [
     {
       provide: UpstreamProxy,
-      inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) =>
+      inject: [GATEWAY_CONFIG, GATEWAY_LOGGER],
+      useFactory: (config: GatewayConfig, logger: Logger) =>
         new UpstreamProxy({
+          logger,
           timeoutMs: config.UPSTREAM_TIMEOUT_SECONDS * 1000,
           trustedHop: compileTrustedHop(config.TRUST_PROXY),
           hostGuard: compileUpstreamHostGuard(config.UPSTREAM_ALLOWED_HOSTS, ownAddresses()),

@@ -2,6 +2,7 @@ import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import { mergeVary } from '#dynamic-cors';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import type { TrustedHop, UpstreamHostGuard } from '#service-runtime';
@@ -12,6 +13,8 @@ import { confinedResponseHeaders, tenantCookies } from './path-tenant-isolation.
 import { upstreamTargetOf } from './upstream-target.js';
 
 export interface UpstreamProxyOptions {
+  /** The gateway's logger: the tenant server has no request loggers below debug level (see `createTenantServer`). */
+  readonly logger: Logger;
   readonly timeoutMs: number;
   /** Whether the peer that sent a request is a trusted proxy (`TRUST_PROXY`). */
   readonly trustedHop: TrustedHop;
@@ -94,7 +97,7 @@ export class UpstreamProxy {
     const upstream = new URL(target.url);
     const refusedHost = this.options.hostGuard(upstream.hostname);
     if (refusedHost !== undefined) {
-      request.log.warn({ upstream: upstream.origin }, `upstream refused: its host ${refusedHost}`);
+      this.options.logger.warn({ reqId: request.id, upstream: upstream.origin }, `upstream refused: its host ${refusedHost}`);
       return problem(request, reply, { status: 502, title: 'Bad Gateway', detail: 'the upstream address is not allowed (UPSTREAM_ALLOWED_HOSTS)' });
     }
     const origin = upstream.origin;
@@ -142,11 +145,11 @@ export class UpstreamProxy {
         : { status: 408, title: 'Request Timeout', detail: cause.message };
     }
     if ((cause as { code?: string }).code === UPSTREAM_ADDRESS_REFUSED) {
-      request.log.warn({ upstream }, cause.message);
+      this.options.logger.warn({ reqId: request.id, upstream }, cause.message);
       return { status: 502, title: 'Bad Gateway', detail: 'the upstream address is not allowed (UPSTREAM_ALLOWED_HOSTS)' };
     }
     const timedOut = /timeout/i.test(`${(error as { code?: string }).code ?? ''} ${error.message}`);
-    request.log.warn({ err: error, upstream }, 'upstream request failed');
+    this.options.logger.warn({ reqId: request.id, err: error, upstream }, 'upstream request failed');
     return timedOut
       ? { status: 504, title: 'Gateway Timeout', detail: 'the upstream did not answer in time' }
       : { status: 502, title: 'Bad Gateway', detail: 'the upstream could not be reached' };

@@ -48,7 +48,7 @@ type DecisionListener = (request: FastifyRequest, target: CorsTarget, decision: 
           bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
           trustProxy: config.TRUST_PROXY,
           proxy,
-          cors: { source, tenant: source, onDecision: onDecision as DynamicCorsOptions<TenantAddress>['onDecision'] },
+          cors: { source, tenant: source, onDecision: onDecision as DynamicCorsOptions<TenantAddress>['onDecision'], logger },
         });
       },
     },

@@ -26,4 +26,16 @@ export interface DynamicCorsOptions<K = TenantKey> {
    * is the platform's own request object (Fastify's or Express's).
    */
   readonly onDecision?: (request: CorsHttpRequest, target: CorsTarget, decision: CorsDecision) => void;
+  /**
+   * Where the layer reports a policy it could not read (pino's shape). Default: the request's
+   * logger on Fastify (`request.log`), Nest's `Logger` on Express. A Fastify instance without a
+   * logger of its own (as the gateway's tenant server, whose per-request child logger cost more
+   * than anything it logged) passes its app's.
+   */
+  readonly logger?: CorsErrorLogger;
+}
+
+/** A logger the layer can report errors to: pino's `logger.error(fields, message)`. */
+export interface CorsErrorLogger {
+  error(fields: object, message: string): void;
 }

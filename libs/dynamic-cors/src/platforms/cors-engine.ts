@@ -7,7 +7,7 @@ import {
   matchPathRule,
   type CorsDecision,
 } from '../core/index.js';
-import type { DynamicCorsOptions, TenantResolver } from '../module/dynamic-cors.options.js';
+import type { CorsErrorLogger, DynamicCorsOptions, TenantResolver } from '../module/dynamic-cors.options.js';
 import type { CorsTarget, PolicySource } from '../sources/policy-source.js';
 import type { CorsHttpRequest } from './cors-request.js';
 
@@ -43,11 +43,14 @@ export class CorsEngine<K> {
   private readonly source: PolicySource<K>;
   private readonly resolver: TenantResolver<K>;
   private readonly onDecision: DynamicCorsOptions<K>['onDecision'];
+  /** Where the adapters report a policy that could not be read, when the app says so. */
+  readonly logger: CorsErrorLogger | undefined;
 
   constructor(options: DynamicCorsOptions<K>) {
     this.source = options.source;
     this.resolver = typeof options.tenant === 'function' ? { tenantOf: options.tenant } : options.tenant;
     this.onDecision = options.onDecision;
+    this.logger = options.logger;
   }
 
   /** The request's tenant, synchronously when its policy is at hand. Throws or rejects when it cannot be read. */
@@ -68,19 +71,19 @@ export class CorsEngine<K> {
     response: S,
     next: N,
     apply: (engine: CorsEngine<K>, target: Resolution, request: R, response: S, next: N) => void,
-    fail: (error: unknown, request: R, response: S) => void,
+    fail: (engine: CorsEngine<K>, error: unknown, request: R, response: S) => void,
   ): void {
     let resolved: Resolution | Promise<Resolution>;
     try {
       resolved = this.resolve(request);
     } catch (error) {
-      fail(error, request, response);
+      fail(this, error, request, response);
       return;
     }
     if (resolved instanceof Promise) {
       resolved.then(
         (target) => apply(this, target, request, response, next),
-        (error: unknown) => fail(error, request, response),
+        (error: unknown) => fail(this, error, request, response),
       );
     } else {
       apply(this, resolved, request, response, next);

@@ -75,8 +75,9 @@ function sendProblem(response: ServerResponse, problem: CorsProblem): void {
   response.end(body);
 }
 
-function unavailable(error: unknown, request: ExpressRequest, response: ServerResponse): void {
-  logger.error(`tenant policy unavailable: ${error instanceof Error ? error.message : String(error)}`);
+function unavailable<K>(engine: CorsEngine<K>, error: unknown, request: ExpressRequest, response: ServerResponse): void {
+  if (engine.logger) engine.logger.error({ err: error }, 'tenant policy unavailable');
+  else logger.error(`tenant policy unavailable: ${error instanceof Error ? error.message : String(error)}`);
   response.setHeader('retry-after', UNAVAILABLE_RETRY_AFTER);
   sendProblem(response, unavailableProblem(request.url));
 }

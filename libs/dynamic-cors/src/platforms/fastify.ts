@@ -109,8 +109,10 @@ function answerPreflight(reply: FastifyReply, evaluation: CorsEvaluation, origin
 }
 
 /** The policy could not be read (database down, tenant not cached): refuse, with no CORS headers. */
-function unavailable(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  request.log.error({ err: error }, 'tenant policy unavailable');
+function unavailable<K>(engine: CorsEngine<K>, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  // request.log is bound to the request id already; the app's logger is told it.
+  if (engine.logger) engine.logger.error({ err: error, reqId: request.id }, 'tenant policy unavailable');
+  else request.log.error({ err: error }, 'tenant policy unavailable');
   void reply
     .code(503)
     .header('content-type', PROBLEM_CONTENT_TYPE)
