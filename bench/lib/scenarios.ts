@@ -139,7 +139,7 @@ export async function measureQueryCost(databaseUrl: string, options: BenchOption
  */
 function batchReadParameters(sql: string): unknown[] {
   const parameters: unknown[] = [];
-  const slug = /s\.slug = ANY\(\(SELECT \$(\d)/.exec(sql);
+  const slug = /\.slug = ANY\(\(SELECT \$(\d)/.exec(sql);
   const hostname = /h\.hostname = ANY\(\(SELECT \$(\d)/.exec(sql);
   if (slug) parameters[Number(slug[1]) - 1] = [slugOf(61_000), slugOf(61_001)];
   if (hostname) parameters[Number(hostname[1]) - 1] = ['api.tenant-61010.example.com', '127.0.0.1'];
