@@ -226,10 +226,11 @@ const RUNTIME_LITERAL = 'v8::internal::Runtime_DefineKeyedOwnPropertyInLiteral';
  * dump. Node's `process.nextTick` builds `{ [async_id_symbol]: …, [trigger_async_id_symbol]: … }`,
  * some fifteen times per request; in some server processes V8 compiles the functions that
  * inline it with that definition as a runtime call (and a map migration) instead of inline
- * code, until they are compiled again (minutes, or the life of the process): 20–30 such calls and 35,000–85,000 more instructions per
- * request, a third to three quarters more, whatever the server (seen in 5 of 10 gateway and 1 of 7
- * static processes, issue 13). Counted so that such a process is compared only with another in the same state.
- * Callgrind names a function once (`cfn=(id) name`) and by its id after that.
+ * code, until they are compiled again (minutes, or the life of the process): 20–30 such calls
+ * and 35,000–85,000 more instructions per request, a third to three quarters more, whatever
+ * the server (seen in 5 of 10 gateway and 1 of 7 static processes, issue 13). Counted so that
+ * such a process is compared only with another in the same state. Callgrind names a function
+ * once (`cfn=(id) name`) and by its id after that.
  */
 export function runtimeLiteralDefinitions(dump: string): number {
   const ids = new Set<string>();

@@ -86,3 +86,19 @@ describe('postgresPolicySource on a database without the corsmesh tables', () =>
     }
   });
 });
+
+describe.each(PLATFORMS)('the layer’s own logger on %s', (platform) => {
+  it('reports a policy it cannot read to the logger the app gives, not only with a 503', async () => {
+    const empty = await createTestDatabase({ migrated: false });
+    const errors: { fields: object; message: string }[] = [];
+    const logger = { error: (fields: object, message: string) => void errors.push({ fields, message }) };
+    const app = await startEmbeddingApp(platform, { source: postgresPolicySource({ databaseUrl: empty.url, logger: quiet }), tenant: tenantByPath(), logger });
+    try {
+      expect((await app.request('GET', '/t/shop/echo', { origin: APP })).status).toBe(503);
+      expect(errors).toEqual([{ fields: expect.objectContaining({ err: expect.any(Error) }), message: 'tenant policy unavailable' }]);
+    } finally {
+      await app.close();
+      await empty.drop();
+    }
+  });
+});
