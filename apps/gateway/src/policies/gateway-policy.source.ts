@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { type CorsHttpRequest, type CorsTarget, pathAfterSlug, type PolicySource, type TenantResolver } from '#dynamic-cors';
 import type { CachedTenant, PostgresPolicySource } from '#dynamic-cors/postgres';
-import { tenantAddressOf, type TenantAddress } from '../tenancy/tenant-address.js';
+import { type TenantAddress, TenantAddressReader } from '../tenancy/tenant-address.js';
 
 type Found = CachedTenant | null | undefined;
 
@@ -12,12 +12,16 @@ type Found = CachedTenant | null | undefined;
  * the gateway's own routes.
  */
 export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantResolver<TenantAddress> {
+  private readonly addresses: TenantAddressReader;
+
   constructor(
     readonly postgres: PostgresPolicySource,
-    private readonly baseDomain: string | undefined,
-  ) {}
+    baseDomain: string | undefined,
+  ) {
+    this.addresses = new TenantAddressReader(baseDomain);
+  }
 
-  readonly tenantOf = (request: CorsHttpRequest): TenantAddress | undefined => tenantAddressOf(request.headers.host, request.url, this.baseDomain);
+  readonly tenantOf = (request: CorsHttpRequest): TenantAddress | undefined => this.addresses.read(request.headers.host, request.url);
 
   /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`). */
   readonly pathStart = (request: CorsHttpRequest, target: CorsTarget): number => pathAfterSlug(request.url, target.slug);

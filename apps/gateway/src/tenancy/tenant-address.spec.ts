@@ -1,6 +1,11 @@
-import { tenantAddressOf } from './tenant-address.js';
+import fc from 'fast-check';
+import { TenantAddressReader } from './tenant-address.js';
 
-describe(tenantAddressOf.name, () => {
+function tenantAddressOf(host: string | undefined, url: string, baseDomain: string | undefined) {
+  return new TenantAddressReader(baseDomain).read(host, url);
+}
+
+describe(TenantAddressReader.name, () => {
   it('looks a plain host up as a tenant hostname, then the path slug', () => {
     expect(tenantAddressOf('API.Acme.com:8443', '/t/acme/echo', undefined)).toEqual({
       lookups: [{ hostname: 'api.acme.com' }, 'acme'],
@@ -26,6 +31,17 @@ describe(tenantAddressOf.name, () => {
   ])('does not look %s up as a hostname, and still reads the path slug', (_name, host) => {
     expect(tenantAddressOf(host, '/t/acme/echo', undefined)?.lookups).toEqual(['acme']);
     expect(tenantAddressOf(host, '/health/live', undefined)).toBeUndefined();
+  });
+
+  it('reads each request alike whatever Host it read before', () => {
+    const hosts = fc.constantFrom(undefined, '', 'acme.apis.example.com', 'ACME.apis.example.com:80', 'api.acme.com', '[::1]', 'x'.repeat(300));
+    const urls = fc.constantFrom('/t/acme/echo', '/t/beta?x=1', '/echo', '/t/');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(hosts, urls), { maxLength: 20 }), (requests) => {
+        const reader = new TenantAddressReader('apis.example.com');
+        for (const [host, url] of requests) expect(reader.read(host, url)).toEqual(tenantAddressOf(host, url, 'apis.example.com'));
+      }),
+    );
   });
 
   it('names no tenant without host or path prefix', () => {

@@ -10,6 +10,7 @@ function tenant(slug: string, tenantId = `id-${slug}`): TenantPolicy {
 /** A source of truth in memory: counts reads, can hold them or fail them. */
 class FakeStore {
   readonly tenants = new Map<string, TenantPolicy>();
+  readonly hostnames = new Map<string, TenantPolicy>();
   reads = 0;
   failing = false;
   private gate?: Promise<void>;
@@ -26,7 +27,7 @@ class FakeStore {
 
   load = async (lookup: TenantKey): Promise<TenantPolicy | null> => {
     this.reads++;
-    const snapshot = typeof lookup === 'string' ? this.tenants.get(lookup) : undefined;
+    const snapshot = typeof lookup === 'string' ? this.tenants.get(lookup) : this.hostnames.get(lookup.hostname);
     if (this.gate) await this.gate;
     if (this.failing) throw new Error('database down');
     return snapshot ?? null;
@@ -104,6 +105,31 @@ describe(PolicyCache.name, () => {
       expect(evicted).toHaveLength(2);
     });
 
+    it('holds at most maxTenants of slugs and hostnames together, evicting the one served longest ago', async () => {
+      store.tenants.set('beta', tenant('beta'));
+      store.hostnames.set('api.acme.test', tenant('acme'));
+      const cache = cacheOver(store, { maxTenants: 2 });
+      await cache.get('acme');
+      await cache.get({ hostname: 'api.acme.test' });
+      expect(cache.get('acme')).toMatchObject({ slug: 'acme' });
+
+      await cache.get('beta');
+
+      expect(cache.size).toBe(2);
+      expect(cache.get('acme')).toMatchObject({ slug: 'acme' });
+      expect(cache.get({ hostname: 'api.acme.test' })).toBeInstanceOf(Promise);
+    });
+
+    it('tells a slug from a hostname spelt the same', async () => {
+      store.tenants.set('localhost', tenant('localhost'));
+      const cache = cacheOver(store);
+
+      expect(await cache.get({ hostname: 'localhost' })).toBeNull();
+      expect(await cache.get('localhost')).toMatchObject({ slug: 'localhost' });
+      expect(cache.get({ hostname: 'localhost' })).toBeNull();
+      expect(store.reads).toBe(2);
+    });
+
     it('serves the last known policy while the source fails after the TTL', async () => {
       const cache = cacheOver(store, { ttlMs: 0 });
       await cache.get('acme');
@@ -152,14 +178,17 @@ describe(PolicyCache.name, () => {
   });
 
   describe('invalidate', () => {
-    it('evicts the tenant under every key it was cached by', async () => {
+    it('evicts the tenant under every lookup it was cached by', async () => {
+      store.hostnames.set('api.acme.test', tenant('acme'));
+      store.hostnames.set('acme.test', tenant('acme'));
       const cache = cacheOver(store);
-      await cache.get('acme');
+      const lookups = ['acme', { hostname: 'api.acme.test' }, { hostname: 'acme.test' }];
+      for (const lookup of lookups) await cache.get(lookup);
 
       cache.invalidate({ tenantId: 'id-acme', slugs: [], hostnames: [] });
-      await cache.get('acme');
 
-      expect(store.reads).toBe(2);
+      for (const lookup of lookups) expect(cache.get(lookup)).toBeInstanceOf(Promise);
+      expect(cache.size).toBe(0);
     });
 
     it('forgets an unknown slug once a tenant takes it', async () => {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { compilePolicy } from '../core/index.js';
 import type { CorsTarget, TenantKey } from '../sources/policy-source.js';
+import { LookupMap, lookupOf, nameOf, sameLookup } from './lookup-map.js';
 import type { PolicyChangedEvent } from './policy-changed.channel.js';
 import type { TenantPolicy } from './tenant-policy.reader.js';
 
@@ -21,9 +22,12 @@ export interface PolicyCacheOptions {
   readonly ttlMs: number;
   /** How long a lookup that found no tenant is remembered. */
   readonly negativeTtlMs: number;
-  /** Most unknown lookups remembered at once (their own bound: a flood cannot evict tenants). */
+  /**
+   * Most unknown lookups remembered at once (their own bound: a flood cannot evict tenants),
+   * half of them slugs and half hostnames: a flood of one kind cannot evict the other either.
+   */
   readonly maxUnknown?: number;
-  /** Most memory the unknown lookups' keys may take, counted as {@link unknownEntryBytes}. */
+  /** Most memory the unknown lookups' names may take, counted as {@link unknownEntryBytes}, half each kind. */
   readonly maxUnknownBytes?: number;
   readonly events?: PolicyCacheEvents;
 }
@@ -46,6 +50,8 @@ interface Entry {
    * one of its origin rules, whichever comes first. The one comparison a cache hit makes.
    */
   dueAt: number;
+  /** When it was last served, as a count of the cache's uses: which of the two kinds' LRUs to evict from. */
+  usedAt: number;
   /** The policy as read, kept only while a rule of it is to expire, to compile it again then. */
   readonly source: TenantPolicy | undefined;
 }
@@ -54,7 +60,7 @@ interface Entry {
 interface Invalidation {
   readonly epoch: number;
   readonly tenantId: string;
-  readonly keys: readonly string[];
+  readonly lookups: readonly TenantKey[];
 }
 
 /**
@@ -67,12 +73,12 @@ const REMEMBERED_INVALIDATIONS = 1024;
 const noEvents: PolicyCacheEvents = { hit() {}, miss() {}, evicted() {}, loaded() {} };
 
 /**
- * What one remembered unknown lookup costs, roughly: its key (two bytes a character) and the
+ * What one remembered unknown lookup costs, roughly: its name (two bytes a character) and the
  * LRU's bookkeeping. Bounding by bytes as well as by count (issue 19, item 8) keeps a flood of
  * long names from pinning memory, whatever the tenancy layer lets through.
  */
-export function unknownEntryBytes(key: string): number {
-  return 2 * key.length + 96;
+export function unknownEntryBytes(name: string): number {
+  return 2 * name.length + 96;
 }
 
 function cachedTenantOf(tenant: TenantPolicy, now = Date.now()): CachedTenant {
@@ -80,16 +86,13 @@ function cachedTenantOf(tenant: TenantPolicy, now = Date.now()): CachedTenant {
   return { tenantId, slug, policy: compilePolicy(tenant.policy, now), upstreamUrl };
 }
 
-function keyOf(lookup: TenantKey): string {
-  return typeof lookup === 'string' ? `s:${lookup}` : `h:${lookup.hostname}`;
-}
-
 /**
  * The in-process copy of tenant policies (PostgreSQL is the source of truth) of the gateway and
  * of `postgresPolicySource`.
  *
- * - Bounded LRU of tenants; unknown lookups in a separate, smaller LRU with a short TTL.
- * - Concurrent misses for one key share one load.
+ * - Bounded LRU of tenants; unknown lookups in a separate, smaller LRU with a short TTL. Each
+ *   is one LRU per kind of lookup ({@link LookupMap}), the tenants' two under one bound.
+ * - Concurrent misses for one lookup share one load.
  * - An entry older than the TTL is re-read in the background and served until then; when the
  *   database is down, the last known policy keeps being served, and an expired "no such
  *   tenant" answer is given again rather than failing.
@@ -104,15 +107,15 @@ function keyOf(lookup: TenantKey): string {
  *   that failed with 503 when the next reset hit them (the reset storm of issue 17).
  */
 export class PolicyCache {
-  private readonly tenants: LRUCache<string, Entry>;
-  private readonly unknown: LRUCache<string, true>;
-  private readonly inFlight = new Map<string, Promise<CachedTenant | null>>();
+  private readonly tenants: LookupMap<Entry, LRUCache<string, Entry>>;
+  private readonly unknown: LookupMap<true, LRUCache<string, true>>;
+  private readonly inFlight = new LookupMap<Promise<CachedTenant | null>>(() => new Map());
   /**
-   * Cache keys of each tenant id, to evict all of them on a change notice. Usually one key
-   * (its slug, or its hostname), kept as a plain string: a Set per tenant cost ~150 bytes
-   * of every cached policy (issue 6's memory target).
+   * Lookups of each tenant id, to evict all of them on a change notice. Usually one (its slug,
+   * or its hostname), kept as it is: a Set per tenant cost ~150 bytes of every cached policy
+   * (issue 6's memory target).
    */
-  private readonly keysByTenant = new Map<string, string | Set<string>>();
+  private readonly lookupsByTenant = new Map<string, TenantKey | TenantKey[]>();
   private readonly events: PolicyCacheEvents;
   /** Bumped by every invalidation and resync; a load remembers the epoch it started in. */
   private epoch = 0;
@@ -122,41 +125,52 @@ export class PolicyCache {
   private readonly invalidations: Invalidation[] = [];
   /** Bumped by {@link revalidateAll}; entries of an older resync are suspects. */
   private resync = 0;
+  /** Counts the entries served and stored, to stamp {@link Entry.usedAt}. */
+  private uses = 0;
 
   constructor(private readonly options: PolicyCacheOptions) {
     this.events = options.events ?? noEvents;
-    this.tenants = new LRUCache<string, Entry>({
-      max: options.maxTenants,
-      dispose: (entry, key, reason) => {
-        this.unindex(entry.value.tenantId, key);
-        if (reason === 'evict') this.events.evicted();
-      },
-    });
-    this.unknown = new LRUCache<string, true>({
-      max: options.maxUnknown ?? 10_000,
-      maxSize: options.maxUnknownBytes ?? 4 * 1024 * 1024,
-      sizeCalculation: (_value, key) => unknownEntryBytes(key),
-      ttl: options.negativeTtlMs,
-    });
+    // Each kind's LRU could hold every tenant; `store` keeps the two together under the bound.
+    this.tenants = new LookupMap(
+      (kind) =>
+        new LRUCache<string, Entry>({
+          max: options.maxTenants,
+          dispose: (entry, name, reason) => {
+            this.unindex(entry.value.tenantId, lookupOf(kind, name));
+            if (reason === 'evict') this.events.evicted();
+          },
+        }),
+    );
+    const maxUnknown = Math.ceil((options.maxUnknown ?? 10_000) / 2);
+    const maxUnknownBytes = Math.ceil((options.maxUnknownBytes ?? 4 * 1024 * 1024) / 2);
+    this.unknown = new LookupMap(
+      () =>
+        new LRUCache<string, true>({
+          max: maxUnknown,
+          maxSize: maxUnknownBytes,
+          sizeCalculation: (_value, name) => unknownEntryBytes(name),
+          ttl: options.negativeTtlMs,
+        }),
+    );
   }
 
   /** The tenant when its lookup is cached (null: known not to exist); undefined on a miss. */
   peek(lookup: TenantKey): CachedTenant | null | undefined {
-    const key = keyOf(lookup);
-    const entry = this.tenants.get(key);
+    const entry = this.tenants.get(lookup);
     if (entry !== undefined && entry.resync === this.resync) {
       this.events.hit();
-      if (performance.now() >= entry.dueAt) this.attend(key, lookup, entry);
+      entry.usedAt = ++this.uses;
+      if (performance.now() >= entry.dueAt) this.attend(lookup, entry);
       return entry.value;
     }
-    if (this.unknown.has(key)) {
+    if (this.unknown.has(lookup)) {
       this.events.hit();
       return null;
     }
-    if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true }) === true) {
+    if (this.staleUnknown(lookup)) {
       // Past its TTL: still unknown until the read says otherwise.
       this.events.hit();
-      this.recheckUnknown(key, lookup);
+      this.recheckUnknown(lookup);
       return null;
     }
     return undefined;
@@ -166,37 +180,35 @@ export class PolicyCache {
   get(lookup: TenantKey): CachedTenant | null | Promise<CachedTenant | null> {
     const cached = this.peek(lookup);
     if (cached !== undefined) return cached;
-    const key = keyOf(lookup);
-    const pending = this.inFlight.get(key);
+    const pending = this.inFlight.get(lookup);
     if (pending) return pending;
     this.events.miss();
     return this.track(
-      key,
-      this.load(key, lookup).catch((error: unknown) => {
+      lookup,
+      this.load(lookup).catch((error: unknown) => {
         // The source is down: a suspect keeps the policy it had, as a known tenant does.
-        const suspect = this.tenants.get(key);
+        const suspect = this.tenants.get(lookup);
         if (suspect !== undefined) return this.unexpired(suspect);
         // A lookup that found nothing before its TTL ran out still finds nothing. Without
         // this, a request by path (`/t/<slug>`) would fail as soon as its Host's "no such
         // tenant" entry expired, even with the slug's policy in the cache. Remembered for
         // another TTL before retrying.
-        if (this.unknown.get(key, { allowStale: true, noDeleteOnStaleGet: true }) !== true) throw error;
-        this.unknown.set(key, true);
+        if (!this.staleUnknown(lookup)) throw error;
+        this.unknown.set(lookup, true);
         return null;
       }),
     );
   }
 
-  /** Applies a change notice: evicts the tenant under every key, and its names' unknown entries. */
+  /** Applies a change notice: evicts the tenant under every lookup, and its names' unknown entries. */
   invalidate(event: PolicyChangedEvent): void {
     this.epoch++;
-    const named = [...event.slugs.map((slug) => `s:${slug}`), ...event.hostnames.map((hostname) => `h:${hostname}`)];
-    this.invalidations.push({ epoch: this.epoch, tenantId: event.tenantId, keys: named });
+    const named: TenantKey[] = [...event.slugs, ...event.hostnames.map((hostname) => ({ hostname }))];
+    this.invalidations.push({ epoch: this.epoch, tenantId: event.tenantId, lookups: named });
     if (this.invalidations.length > REMEMBERED_INVALIDATIONS) this.invalidations.shift();
-    const keys = this.keysByTenant.get(event.tenantId);
-    for (const key of typeof keys === 'string' ? [keys] : [...(keys ?? [])]) this.tenants.delete(key);
-    for (const slug of event.slugs) this.forget(`s:${slug}`);
-    for (const hostname of event.hostnames) this.forget(`h:${hostname}`);
+    const lookups = this.lookupsByTenant.get(event.tenantId);
+    for (const lookup of Array.isArray(lookups) ? [...lookups] : lookups === undefined ? [] : [lookups]) this.tenants.delete(lookup);
+    for (const lookup of named) this.forget(lookup);
   }
 
   /**
@@ -216,36 +228,41 @@ export class PolicyCache {
     return this.tenants.size;
   }
 
-  private forget(key: string): void {
-    this.tenants.delete(key);
-    this.unknown.delete(key);
-    this.inFlight.delete(key);
+  private forget(lookup: TenantKey): void {
+    this.tenants.delete(lookup);
+    this.unknown.delete(lookup);
+    this.inFlight.delete(lookup);
   }
 
-  private async load(key: string, lookup: TenantKey): Promise<CachedTenant | null> {
+  /** An unknown entry past its TTL, kept until it is read again. */
+  private staleUnknown(lookup: TenantKey): boolean {
+    return this.unknown.mapOf(lookup).get(nameOf(lookup), { allowStale: true, noDeleteOnStaleGet: true }) === true;
+  }
+
+  private async load(lookup: TenantKey): Promise<CachedTenant | null> {
     const epoch = this.epoch;
     const started = performance.now();
     const tenant = await this.options.load(lookup);
     this.events.loaded((performance.now() - started) / 1000);
     if (!tenant) {
-      this.tenants.delete(key);
-      if (this.stillCurrent(epoch, key, undefined)) this.unknown.set(key, true);
+      this.tenants.delete(lookup);
+      if (this.stillCurrent(epoch, lookup, undefined)) this.unknown.set(lookup, true);
       return null;
     }
     const value = cachedTenantOf(tenant);
-    if (this.stillCurrent(epoch, key, tenant.tenantId)) this.store(key, value, tenant);
+    if (this.stillCurrent(epoch, lookup, tenant.tenantId)) this.store(lookup, value, tenant);
     return value;
   }
 
-  /** Whether a load started in `epoch` for `key` (found as `tenantId`) missed no change notice. */
-  private stillCurrent(epoch: number, key: string, tenantId: string | undefined): boolean {
+  /** Whether a load started in `epoch` for `lookup` (found as `tenantId`) missed no change notice. */
+  private stillCurrent(epoch: number, lookup: TenantKey, tenantId: string | undefined): boolean {
     if (epoch === this.epoch) return true;
     if (epoch < this.barrier) return false;
     const oldest = this.invalidations[0];
     if (oldest === undefined || oldest.epoch > epoch + 1) return false;
     for (let i = this.invalidations.length - 1; i >= 0 && this.invalidations[i]!.epoch > epoch; i--) {
       const change = this.invalidations[i]!;
-      if (change.tenantId === tenantId || change.keys.includes(key)) return false;
+      if (change.tenantId === tenantId || change.lookups.some((named) => sameLookup(named, lookup))) return false;
     }
     return true;
   }
@@ -262,7 +279,7 @@ export class PolicyCache {
       if (epoch === this.epoch) {
         for (const tenant of page) {
           if (this.tenants.size >= this.options.maxTenants) return stored;
-          this.store(keyOf(tenant.slug), cachedTenantOf(tenant), tenant);
+          this.store(tenant.slug, cachedTenantOf(tenant), tenant);
           stored++;
         }
       }
@@ -271,28 +288,39 @@ export class PolicyCache {
     return stored;
   }
 
-  private store(key: string, value: CachedTenant, source: TenantPolicy): void {
+  private store(lookup: TenantKey, value: CachedTenant, source: TenantPolicy): void {
     const loadedAt = performance.now();
     const expiring = value.policy.nextExpiry !== Infinity;
-    const entry: Entry = { value, loadedAt, resync: this.resync, dueAt: 0, source: expiring ? source : undefined };
+    const entry: Entry = { value, loadedAt, resync: this.resync, dueAt: 0, usedAt: ++this.uses, source: expiring ? source : undefined };
     entry.dueAt = this.dueAt(entry);
     // A name that was unknown (past its TTL, read again) names this tenant now.
-    this.unknown.delete(key);
-    this.tenants.set(key, entry);
-    const keys = this.keysByTenant.get(value.tenantId);
-    if (keys === undefined || keys === key) this.keysByTenant.set(value.tenantId, key);
-    else if (typeof keys === 'string') this.keysByTenant.set(value.tenantId, new Set([keys, key]));
-    else keys.add(key);
+    this.unknown.delete(lookup);
+    this.tenants.set(lookup, entry);
+    if (this.tenants.size > this.options.maxTenants) this.evictLeastRecentlyUsed();
+    const lookups = this.lookupsByTenant.get(value.tenantId);
+    if (lookups === undefined || (!Array.isArray(lookups) && sameLookup(lookups, lookup))) this.lookupsByTenant.set(value.tenantId, lookup);
+    else if (!Array.isArray(lookups)) this.lookupsByTenant.set(value.tenantId, [lookups, lookup]);
+    else if (!lookups.some((known) => sameLookup(known, lookup))) lookups.push(lookup);
   }
 
-  private unindex(tenantId: string, key: string): void {
-    const keys = this.keysByTenant.get(tenantId);
-    if (keys === key) {
-      this.keysByTenant.delete(tenantId);
-    } else if (typeof keys === 'object') {
-      keys.delete(key);
-      if (keys.size === 1) this.keysByTenant.set(tenantId, keys.values().next().value!);
+  /** Of the two kinds' least recently used entries, evicts the one served longer ago. */
+  private evictLeastRecentlyUsed(): void {
+    const { bySlug, byHostname } = this.tenants;
+    const slugs = bySlug.rvalues().next().value?.usedAt ?? Infinity;
+    const hostnames = byHostname.rvalues().next().value?.usedAt ?? Infinity;
+    (slugs < hostnames ? bySlug : byHostname).pop();
+  }
+
+  private unindex(tenantId: string, lookup: TenantKey): void {
+    const lookups = this.lookupsByTenant.get(tenantId);
+    if (lookups === undefined) return;
+    if (!Array.isArray(lookups)) {
+      if (sameLookup(lookups, lookup)) this.lookupsByTenant.delete(tenantId);
+      return;
     }
+    const index = lookups.findIndex((known) => sameLookup(known, lookup));
+    if (index !== -1) lookups.splice(index, 1);
+    if (lookups.length === 1) this.lookupsByTenant.set(tenantId, lookups[0]!);
   }
 
   /** When the entry's TTL runs out or its next origin rule expires, in `performance.now()` time. */
@@ -308,9 +336,9 @@ export class PolicyCache {
    * without a change notice, and while the database is down); past its TTL it is re-read in
    * the background.
    */
-  private attend(key: string, lookup: TenantKey, entry: Entry): void {
+  private attend(lookup: TenantKey, entry: Entry): void {
     this.unexpired(entry);
-    if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(key, lookup, entry);
+    if (performance.now() - entry.loadedAt > this.options.ttlMs) this.refresh(lookup, entry);
     entry.dueAt = this.dueAt(entry);
   }
 
@@ -327,31 +355,31 @@ export class PolicyCache {
    * safety net; blocking on it made every request of a path-routed tenant that arrived on the
    * gateway's own Host wait for a query every few seconds (issue 13).
    */
-  private recheckUnknown(key: string, lookup: TenantKey): void {
-    if (this.inFlight.has(key)) return;
+  private recheckUnknown(lookup: TenantKey): void {
+    if (this.inFlight.has(lookup)) return;
     void this.track(
-      key,
-      this.load(key, lookup).catch(() => {
+      lookup,
+      this.load(lookup).catch(() => {
         // Source down: still unknown, asked again after another TTL.
-        this.unknown.set(key, true);
+        this.unknown.set(lookup, true);
         return null;
       }),
     );
   }
 
-  private refresh(key: string, lookup: TenantKey, entry: Entry): void {
-    if (this.inFlight.has(key)) return;
+  private refresh(lookup: TenantKey, entry: Entry): void {
+    if (this.inFlight.has(lookup)) return;
     // Not refreshed again until this attempt is over, even if it fails (database down).
     entry.loadedAt = performance.now();
-    void this.track(key, this.load(key, lookup).catch(() => entry.value));
+    void this.track(lookup, this.load(lookup).catch(() => entry.value));
   }
 
-  /** Shares `load` with every lookup of `key` until it settles. */
-  private track(key: string, load: Promise<CachedTenant | null>): Promise<CachedTenant | null> {
+  /** Shares `load` with every lookup of the same name until it settles. */
+  private track(lookup: TenantKey, load: Promise<CachedTenant | null>): Promise<CachedTenant | null> {
     const tracked = load.finally(() => {
-      if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
+      if (this.inFlight.get(lookup) === tracked) this.inFlight.delete(lookup);
     });
-    this.inFlight.set(key, tracked);
+    this.inFlight.set(lookup, tracked);
     return tracked;
   }
 }
