@@ -33,9 +33,9 @@ describe(TenantAddressReader.name, () => {
     expect(tenantAddressOf(host, '/health/live', undefined)).toBeUndefined();
   });
 
-  it('reads each request alike whatever Host it read before', () => {
+  it('reads each request alike whatever Host and path it read before', () => {
     const hosts = fc.constantFrom(undefined, '', 'acme.apis.example.com', 'ACME.apis.example.com:80', 'api.acme.com', '[::1]', 'x'.repeat(300));
-    const urls = fc.constantFrom('/t/acme/echo', '/t/beta?x=1', '/echo', '/t/');
+    const urls = fc.constantFrom('/t/acme/echo', '/t/acme', '/t/acme?x=/y', '/t/acmex/echo', '/t/beta?x=1', '/t/Acme/echo', '/echo', '/t/');
     fc.assert(
       fc.property(fc.array(fc.tuple(hosts, urls), { maxLength: 20 }), (requests) => {
         const reader = new TenantAddressReader('apis.example.com');

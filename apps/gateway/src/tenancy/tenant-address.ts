@@ -1,4 +1,4 @@
-import { isLdhName, normaliseHost, slugFromPath, slugUnderBaseDomain, type TenantKey } from '#dynamic-cors';
+import { isLdhName, normaliseHost, pathAfterSlug, slugFromPath, slugUnderBaseDomain, type TenantKey } from '#dynamic-cors';
 
 /** Where a request says its tenant is, in the order the SPEC resolves them. */
 export interface TenantAddress {
@@ -11,19 +11,21 @@ export interface TenantAddress {
 /**
  * Reads requests' tenant addresses: the `Host` (a tenant hostname, or `<slug>.<BASE_DOMAIN>`),
  * then the `/t/<slug>/` path prefix. It runs on every request, so it remembers the last Host
- * it read: one gateway mostly sees a few, and reading one again (normalised, checked, and a
- * lookup object made) was about a third of finding a tenant (issue 13).
+ * and the last path slug it read: one gateway mostly sees a few, and reading one again (a Host
+ * normalised, checked and made a lookup object; a slug cut out, checked, and hashed anew by the
+ * cache's map) was about a third of finding a tenant (issue 13).
  */
 export class TenantAddressReader {
   private lastHost: string | undefined;
   private lastHostLookup: TenantKey | undefined;
+  private lastPathSlug = '';
 
   constructor(private readonly baseDomain: string | undefined) {}
 
   /** The request's address; undefined when it names no tenant at all. */
   read(host: string | undefined, url: string): TenantAddress | undefined {
     const hostLookup = host ? this.hostLookupOf(host) : undefined;
-    const pathSlug = slugFromPath(url);
+    const pathSlug = this.pathSlugOf(url);
     if (pathSlug === undefined) return hostLookup === undefined ? undefined : { lookups: [hostLookup], byPath: false };
     return { lookups: hostLookup === undefined ? [pathSlug] : [hostLookup, pathSlug], byPath: true };
   }
@@ -33,6 +35,13 @@ export class TenantAddressReader {
     this.lastHost = host;
     this.lastHostLookup = this.readHost(host);
     return this.lastHostLookup;
+  }
+
+  private pathSlugOf(url: string): string | undefined {
+    if (this.lastPathSlug !== '' && pathAfterSlug(url, this.lastPathSlug) !== 0) return this.lastPathSlug;
+    const slug = slugFromPath(url);
+    if (slug !== undefined) this.lastPathSlug = slug;
+    return slug;
   }
 
   private readHost(host: string): TenantKey | undefined {
