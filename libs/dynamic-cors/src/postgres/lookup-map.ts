@@ -14,7 +14,7 @@ export interface NameMap<V> {
 export type LookupKind = 'slug' | 'hostname';
 
 /** The name a lookup looks up: the slug, or the hostname. */
-export function nameOf(lookup: TenantKey): string {
+function nameOf(lookup: TenantKey): string {
   return typeof lookup === 'string' ? lookup : lookup.hostname;
 }
 
@@ -41,8 +41,7 @@ export class LookupMap<V, M extends NameMap<V> = NameMap<V>> {
     this.byHostname = create('hostname');
   }
 
-  /** The map that holds `lookup`'s kind, for the operations only it offers. */
-  mapOf(lookup: TenantKey): M {
+  private mapOf(lookup: TenantKey): M {
     return typeof lookup === 'string' ? this.bySlug : this.byHostname;
   }
 

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { compilePolicy } from '../core/index.js';
 import type { CorsTarget, TenantKey } from '../sources/policy-source.js';
-import { LookupMap, lookupOf, nameOf, sameLookup } from './lookup-map.js';
+import { LookupMap, lookupOf, sameLookup } from './lookup-map.js';
 import type { PolicyChangedEvent } from './policy-changed.channel.js';
 import type { TenantPolicy } from './tenant-policy.reader.js';
 
@@ -108,7 +108,12 @@ function cachedTenantOf(tenant: TenantPolicy, now = Date.now()): CachedTenant {
  */
 export class PolicyCache {
   private readonly tenants: LookupMap<Entry, LRUCache<string, Entry>>;
-  private readonly unknown: LookupMap<true, LRUCache<string, true>>;
+  /**
+   * Unknown lookups, each with when its TTL ends (`performance.now()` time). Not lru-cache's own
+   * TTL: to tell an entry's age it reads the clock and, to read it less often, starts a
+   * millisecond timer each time it did, a timer per millisecond under traffic (issue 13).
+   */
+  private readonly unknown: LookupMap<number, LRUCache<string, number>>;
   private readonly inFlight = new LookupMap<Promise<CachedTenant | null>>(() => new Map());
   /**
    * Lookups of each tenant id, to evict all of them on a change notice. Usually one (its slug,
@@ -145,11 +150,10 @@ export class PolicyCache {
     const maxUnknownBytes = Math.ceil((options.maxUnknownBytes ?? 4 * 1024 * 1024) / 2);
     this.unknown = new LookupMap(
       () =>
-        new LRUCache<string, true>({
+        new LRUCache<string, number>({
           max: maxUnknown,
           maxSize: maxUnknownBytes,
           sizeCalculation: (_value, name) => unknownEntryBytes(name),
-          ttl: options.negativeTtlMs,
         }),
     );
   }
@@ -163,17 +167,12 @@ export class PolicyCache {
       if (performance.now() >= entry.dueAt) this.attend(lookup, entry);
       return entry.value;
     }
-    if (this.unknown.has(lookup)) {
-      this.events.hit();
-      return null;
-    }
-    if (this.staleUnknown(lookup)) {
-      // Past its TTL: still unknown until the read says otherwise.
-      this.events.hit();
-      this.recheckUnknown(lookup);
-      return null;
-    }
-    return undefined;
+    const unknownUntil = this.unknown.get(lookup);
+    if (unknownUntil === undefined) return undefined;
+    this.events.hit();
+    // Past its TTL: still unknown until the read says otherwise.
+    if (performance.now() >= unknownUntil) this.recheckUnknown(lookup);
+    return null;
   }
 
   /** Reads the tenant through the cache, sharing one load among concurrent misses. */
@@ -193,8 +192,8 @@ export class PolicyCache {
         // this, a request by path (`/t/<slug>`) would fail as soon as its Host's "no such
         // tenant" entry expired, even with the slug's policy in the cache. Remembered for
         // another TTL before retrying.
-        if (!this.staleUnknown(lookup)) throw error;
-        this.unknown.set(lookup, true);
+        if (!this.unknown.has(lookup)) throw error;
+        this.rememberUnknown(lookup);
         return null;
       }),
     );
@@ -234,9 +233,9 @@ export class PolicyCache {
     this.inFlight.delete(lookup);
   }
 
-  /** An unknown entry past its TTL, kept until it is read again. */
-  private staleUnknown(lookup: TenantKey): boolean {
-    return this.unknown.mapOf(lookup).get(nameOf(lookup), { allowStale: true, noDeleteOnStaleGet: true }) === true;
+  /** Remembers that `lookup` names no tenant, for another TTL. */
+  private rememberUnknown(lookup: TenantKey): void {
+    this.unknown.set(lookup, performance.now() + this.options.negativeTtlMs);
   }
 
   private async load(lookup: TenantKey): Promise<CachedTenant | null> {
@@ -246,7 +245,7 @@ export class PolicyCache {
     this.events.loaded((performance.now() - started) / 1000);
     if (!tenant) {
       this.tenants.delete(lookup);
-      if (this.stillCurrent(epoch, lookup, undefined)) this.unknown.set(lookup, true);
+      if (this.stillCurrent(epoch, lookup, undefined)) this.rememberUnknown(lookup);
       return null;
     }
     const value = cachedTenantOf(tenant);
@@ -361,7 +360,7 @@ export class PolicyCache {
       lookup,
       this.load(lookup).catch(() => {
         // Source down: still unknown, asked again after another TTL.
-        this.unknown.set(lookup, true);
+        this.rememberUnknown(lookup);
         return null;
       }),
     );
