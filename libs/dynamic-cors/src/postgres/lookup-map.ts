@@ -45,6 +45,7 @@ export class LookupMap<V, M extends NameMap<V> = NameMap<V>> {
     return typeof lookup === 'string' ? this.bySlug : this.byHostname;
   }
 
+  /** Dispatched in place rather than through {@link mapOf}: it is the one call of a cache hit. */
   get(lookup: TenantKey): V | undefined {
     return typeof lookup === 'string' ? this.bySlug.get(lookup) : this.byHostname.get(lookup.hostname);
   }

@@ -91,6 +91,19 @@ describe(PolicyCache.name, () => {
       expect(store.reads - reads).toBe(1);
     });
 
+    it('keeps unknown hostnames through a flood of unknown slugs, each kind under half the bound', async () => {
+      const cache = cacheOver(store, { maxUnknown: 10 });
+      await cache.get({ hostname: 'nobody.test' });
+
+      for (let i = 0; i < 100; i++) await cache.get(`random-${i}`);
+      const reads = store.reads;
+
+      expect(cache.get({ hostname: 'nobody.test' })).toBeNull();
+      expect(cache.get('random-99')).toBeNull();
+      expect(cache.get('random-94')).toBeInstanceOf(Promise);
+      expect(store.reads - reads).toBe(1);
+    });
+
     it('holds at most maxTenants, evicting the least recently used', async () => {
       for (let i = 0; i < 5; i++) store.tenants.set(`t${i}`, tenant(`t${i}`));
       const evicted: string[] = [];

@@ -205,8 +205,9 @@ export class PolicyCache {
     const named: TenantKey[] = [...event.slugs, ...event.hostnames.map((hostname) => ({ hostname }))];
     this.invalidations.push({ epoch: this.epoch, tenantId: event.tenantId, lookups: named });
     if (this.invalidations.length > REMEMBERED_INVALIDATIONS) this.invalidations.shift();
-    const lookups = this.lookupsByTenant.get(event.tenantId);
-    for (const lookup of Array.isArray(lookups) ? [...lookups] : lookups === undefined ? [] : [lookups]) this.tenants.delete(lookup);
+    // A copy: each deletion unindexes its lookup from the list.
+    const indexed = this.lookupsByTenant.get(event.tenantId) ?? [];
+    for (const lookup of Array.isArray(indexed) ? [...indexed] : [indexed]) this.tenants.delete(lookup);
     for (const lookup of named) this.forget(lookup);
   }
 
