@@ -46,14 +46,14 @@ describe('The tenant server’s messages below debug level', () => {
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     // Every read of a policy fails from now on: the table it reads is gone.
-    await admin.query('ALTER TABLE cors_policies RENAME TO cors_policies_away');
+    await admin.query('ALTER TABLE tenant_policy_documents RENAME TO tenant_policy_documents_away');
     try {
       await within(5000, async () => {
         const response = await gateway.request({ method: 'GET', url: '/t/stranger/echo', headers: { origin: APP } });
         return response.statusCode === 503;
       });
     } finally {
-      await admin.query('ALTER TABLE cors_policies_away RENAME TO cors_policies');
+      await admin.query('ALTER TABLE tenant_policy_documents_away RENAME TO tenant_policy_documents');
       await admin.end();
     }
     const [line] = linesWith(/^tenant policy unavailable$/);

@@ -26,38 +26,35 @@ export interface TenantPolicy {
   readonly policy: CorsPolicy;
 }
 
-/** The columns of a tenant policy row, over `tenants t JOIN cors_policies p`. */
-const POLICY_COLUMNS = `
-  t.id AS tenant_id, t.slug, t.name, t.upstream_url, p.allowed_methods, p.allowed_headers,
-  p.exposed_headers, p.allow_credentials, p.max_age, p.allow_private_network, p.mode, p.version,
-  p.path_rules, p.preflight_status, p.timing_allow_origin, p.debug_header,
-  COALESCE((SELECT json_agg(json_build_array(o.id, o.kind, o.value, o.expires_at) ORDER BY o.created_at, o.id)
-              FROM origin_rules o WHERE o.tenant_id = t.id), '[]') AS origins`;
-
-interface TenantPolicyRow {
-  tenant_id: string;
-  slug: string;
-  name: string;
-  upstream_url: string | null;
-  allowed_methods: string[] | null;
-  allowed_headers: string[] | null;
-  exposed_headers: string[] | null;
-  allow_credentials: boolean;
-  max_age: number;
-  allow_private_network: boolean;
-  mode: PolicyMode;
-  path_rules: PathRule[];
-  preflight_status: number;
-  timing_allow_origin: boolean;
-  debug_header: boolean;
-  version: number;
-  /** Each rule as `[id, kind, value, expiresAt]`: arrays rather than objects: 30% less JSON to build and to parse. */
-  origins: [id: string, kind: OriginRuleKind, value: string, expiresAt: string | null][];
+/**
+ * A tenant's policy as `tenant_policy_documents.document` holds it: built by that table's
+ * triggers from `tenants`, `cors_policies` and `origin_rules` in the transaction of each change
+ * (see its migration), so that a miss reads one row and parses one JSON value.
+ */
+interface PolicyDocument {
+  readonly tenantId: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly upstreamUrl: string | null;
+  readonly version: number;
+  readonly mode: PolicyMode;
+  readonly allowedMethods: string[] | null;
+  readonly allowedHeaders: string[] | null;
+  readonly exposedHeaders: string[] | null;
+  readonly allowCredentials: boolean;
+  readonly maxAge: number;
+  readonly allowPrivateNetwork: boolean;
+  readonly pathRules: PathRule[];
+  readonly preflightStatus: number;
+  readonly timingAllowOrigin: boolean;
+  readonly debugHeader: boolean;
+  /** Each rule as `[id, kind, value, expiresAt]`, in the order they were added. */
+  readonly origins: [id: string, kind: OriginRuleKind, value: string, expiresAt: string | null][];
 }
 
 /**
- * Reads tenants' policies from the corsmesh database (the tables the admin app manages),
- * origins aggregated in the same statement. The gateway's cache, an embedding app's
+ * Reads tenants' policies from the corsmesh database (the tables the admin app manages), each
+ * as its one precomputed document (`tenant_policy_documents`). The gateway's cache, an embedding app's
  * `postgresPolicySource` and the admin's check endpoint all read through this, so the check
  * answers from the same data that is served.
  */
@@ -70,7 +67,7 @@ export class TenantPolicyReader {
 
   /**
    * Many lookups in exactly one statement, whatever their number and kinds: slugs through the
-   * unique index on `tenants.slug`, hostnames through the primary key of `tenant_hostnames`
+   * documents' index on `slug`, hostnames through the primary key of `tenant_hostnames`
    * (`= ANY` of an array is an index scan for each), a prepared statement for each mix.
    * Answers in the order of `lookups`, null for a lookup that names no tenant.
    */
@@ -84,7 +81,7 @@ export class TenantPolicyReader {
     }
     const { rows } = await this.db.query<FoundRow>(batchReadOf(slugs, hostnames));
     const found = new Map<string, TenantPolicy>();
-    for (const row of rows) found.set(`${row.via}:${row.key}`, toTenantPolicy(row));
+    for (const row of rows) found.set(`${row.via}:${row.key}`, toTenantPolicy(row.document));
     return lookups.map((lookup) => found.get(typeof lookup === 'string' ? `s:${lookup}` : `h:${lookup.hostname}`) ?? null);
   }
 
@@ -98,18 +95,18 @@ export class TenantPolicyReader {
     for (let left = count; left > 0; ) {
       const limit = Math.min(pageSize, left);
       const { rows } = await this.db.query<RecentRow>({
-        text: `SELECT t.updated_at, ${POLICY_COLUMNS}
-           FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id
+        text: `SELECT t.updated_at, t.id, d.document
+           FROM tenants t JOIN tenant_policy_documents d ON d.tenant_id = t.id
           WHERE $1::timestamptz IS NULL OR (t.updated_at, t.id) < ($1::timestamptz, $2::uuid)
           ORDER BY t.updated_at DESC, t.id DESC
           LIMIT $3`,
         values: [after?.updatedAt ?? null, after?.tenantId ?? null, limit],
       });
-      yield rows.map(toTenantPolicy);
+      yield rows.map((row) => toTenantPolicy(row.document));
       const last = rows.at(-1);
       if (!last || rows.length < limit) return;
       left -= rows.length;
-      after = { updatedAt: last.updated_at, tenantId: last.tenant_id };
+      after = { updatedAt: last.updated_at, tenantId: last.id };
     }
   }
 }
@@ -123,15 +120,11 @@ export class TenantPolicyReader {
  */
 const opaqueArray = (parameter: string) => `((SELECT ${parameter}::text[])::text[])`;
 
-/**
- * The policies of the tenants found by slug and by hostname, with which lookup found each.
- * By slug straight from `tenants`: finding the ids first and joining `tenants` again by id
- * cost PostgreSQL a tenth more per tenant read (issue 13).
- */
-const BY_SLUG = (parameter: string) => `SELECT 's' AS via, t.slug AS key, ${POLICY_COLUMNS}
-  FROM tenants t JOIN cors_policies p ON p.tenant_id = t.id WHERE t.slug = ANY${opaqueArray(parameter)}`;
-const BY_HOSTNAME = (parameter: string) => `SELECT 'h' AS via, h.hostname AS key, ${POLICY_COLUMNS}
-  FROM tenant_hostnames h JOIN tenants t ON t.id = h.tenant_id JOIN cors_policies p ON p.tenant_id = t.id
+/** The policy documents of the tenants found by slug and by hostname, with which lookup found each. */
+const BY_SLUG = (parameter: string) => `SELECT 's' AS via, d.slug AS key, d.document
+  FROM tenant_policy_documents d WHERE d.slug = ANY${opaqueArray(parameter)}`;
+const BY_HOSTNAME = (parameter: string) => `SELECT 'h' AS via, h.hostname AS key, d.document
+  FROM tenant_hostnames h JOIN tenant_policy_documents d ON d.tenant_id = h.tenant_id
   WHERE h.hostname = ANY${opaqueArray(parameter)}`;
 
 /**
@@ -155,35 +148,35 @@ function batchReadOf(slugs: string[], hostnames: string[]): QueryConfig {
 }
 
 /** A row of {@link TenantPolicyReader.readMany}: which lookup found it ('s' slug, 'h' hostname), and its value. */
-type FoundRow = TenantPolicyRow & { via: 's' | 'h'; key: string };
-type RecentRow = TenantPolicyRow & { updated_at: Date };
+type FoundRow = { via: 's' | 'h'; key: string; document: PolicyDocument };
+type RecentRow = { updated_at: Date; id: string; document: PolicyDocument };
 
-function toTenantPolicy(row: TenantPolicyRow): TenantPolicy {
+function toTenantPolicy(document: PolicyDocument): TenantPolicy {
   // Expired rules are read too: the compiled policy leaves them out by the clock, and the check
   // endpoint explains a refusal with them.
-  const origins: OriginRule[] = row.origins.map(([id, kind, value, expiresAt]) =>
+  const origins: OriginRule[] = document.origins.map(([id, kind, value, expiresAt]) =>
     expiresAt === null ? { id, kind, value } : { id, kind, value, expiresAt: new Date(expiresAt) },
   );
   return {
-    tenantId: row.tenant_id,
-    slug: row.slug,
-    name: row.name,
-    upstreamUrl: row.upstream_url,
-    version: row.version,
+    tenantId: document.tenantId,
+    slug: document.slug,
+    name: document.name,
+    upstreamUrl: document.upstreamUrl,
+    version: document.version,
     policy: {
       origins,
-      allowedMethods: row.allowed_methods ?? [],
-      allowedHeaders: row.allowed_headers ?? [],
-      exposedHeaders: row.exposed_headers ?? [],
-      allowCredentials: row.allow_credentials,
-      maxAge: row.max_age,
-      allowPrivateNetwork: row.allow_private_network,
-      mode: row.mode,
-      preflightStatus: row.preflight_status === 200 ? 200 : 204,
-      timingAllowOrigin: row.timing_allow_origin,
-      debugHeader: row.debug_header,
+      allowedMethods: document.allowedMethods ?? [],
+      allowedHeaders: document.allowedHeaders ?? [],
+      exposedHeaders: document.exposedHeaders ?? [],
+      allowCredentials: document.allowCredentials,
+      maxAge: document.maxAge,
+      allowPrivateNetwork: document.allowPrivateNetwork,
+      mode: document.mode,
+      preflightStatus: document.preflightStatus === 200 ? 200 : 204,
+      timingAllowOrigin: document.timingAllowOrigin,
+      debugHeader: document.debugHeader,
       // Left out when empty: the compiled policy of a tenant without path rules has none to try.
-      ...(row.path_rules.length === 0 ? {} : { pathRules: row.path_rules }),
+      ...(document.pathRules.length === 0 ? {} : { pathRules: document.pathRules }),
     },
   };
 }
