@@ -87,8 +87,8 @@ export class TenantPolicyReader {
 
   /**
    * Up to `count` tenants, most recently updated first (`tenants.updated_at`), a page of
-   * `pageSize` per statement: to fill a cache at start-up. Keyset pagination, so each page
-   * costs the same however far into the list it is.
+   * `pageSize` per statement: to fill a cache at start-up. Keyset pagination on the index
+   * `tenants (updated_at, id)`, so each page costs the same however far into the list it is.
    */
   async *recent(count: number, pageSize = 1000): AsyncGenerator<TenantPolicy[]> {
     let after: { updatedAt: Date; tenantId: string } | undefined;
