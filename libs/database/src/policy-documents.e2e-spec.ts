@@ -74,6 +74,8 @@ describe('policy documents follow their tables (real PostgreSQL)', () => {
     });
     await expectCurrent(id);
     expect(await reader.read({ hostname: 'api.created.test' })).toEqual(await fromTables(id));
+    // No origin rule written after the policy row: its own insert must build the document.
+    await expectCurrent(await seed.tenant('no-rules-yet'));
   });
 
   it('follows each kind of change to a tenant, its policy and its origin rules', async () => {

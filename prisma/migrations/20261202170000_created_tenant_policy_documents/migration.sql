@@ -1,8 +1,8 @@
 -- Each tenant's policy as the gateways read it, precomputed (issue 13): one row per tenant with
 -- a policy, holding the whole policy, origins included, as one JSON document. A cache miss then
 -- costs PostgreSQL one index probe per tenant by slug (two by hostname) instead of three and an
--- aggregate of its origin rules, a quarter of the statement's time; and the gateway one JSON
--- parse instead of seventeen columns. Written only by the triggers below, in the statement and
+-- aggregate of its origin rules (0.137 ms for four tenants instead of 0.26-0.39); and the gateway
+-- one JSON parse instead of seventeen columns. Written only by the triggers below, in the statement and
 -- transaction of the change itself, so a change notice (delivered at commit) never finds an
 -- older document.
 CREATE TABLE "tenant_policy_documents" (
@@ -49,7 +49,8 @@ $$;
 
 -- Once per statement, for the distinct tenants of its rows (TG_ARGV[0] names their tenant's
 -- column): an import writing a thousand rules of one tenant rebuilds its document once, not a
--- thousand times. Deleting a tenant deletes its document by the foreign key.
+-- thousand times. Inserting a tenant needs none: it has no policy until its policy row's insert,
+-- whose trigger builds the document; deleting one deletes its document by the foreign key.
 CREATE FUNCTION "corsmesh_refresh_changed_policy_documents"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -70,8 +71,6 @@ END;
 $$;
 
 -- A trigger with transition tables fires on one event only, hence one per event.
-CREATE TRIGGER "tenants_inserted_refresh_policy_documents" AFTER INSERT ON "tenants"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "corsmesh_refresh_changed_policy_documents"('id');
 CREATE TRIGGER "tenants_updated_refresh_policy_documents" AFTER UPDATE ON "tenants"
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "corsmesh_refresh_changed_policy_documents"('id');
 CREATE TRIGGER "cors_policies_inserted_refresh_policy_documents" AFTER INSERT ON "cors_policies"
