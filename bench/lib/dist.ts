@@ -1,8 +1,16 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The repository root (bench/lib/ is two levels down). */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest folder up with a package.json (this file runs from bench/lib/ and from dist/bench/lib/). */
+export const repoRoot = packageRootOf(dirname(fileURLToPath(import.meta.url)));
+
+function packageRootOf(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
 
 /**
  * Imports a module of the build (`dist/`), typed by its TypeScript source. The apps are run

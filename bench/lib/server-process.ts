@@ -63,16 +63,17 @@ export interface StartOptions {
   readonly timeoutMs?: number;
 }
 
-/** Forks `bench/servers/<script>` under tsx and waits until it listens. */
+/**
+ * Forks `bench/servers/<script>`, as compiled into `dist/bench/servers/` (bench/tsconfig.servers.json),
+ * with plain node, and waits until it listens.
+ */
 export function startServerProcess(name: string, script: string, options: StartOptions = {}): Promise<ServerProcess> {
-  const nodeArgs = ['--import', 'tsx', ...(options.nodeFlags ?? [])];
+  const nodeArgs = options.nodeFlags ?? [];
   const [launcher, ...launcherArgs] = options.launcher ?? [];
-  const child = fork(join(repoRoot, 'bench', 'servers', script), [], {
+  const child = fork(join(repoRoot, 'dist', 'bench', 'servers', script.replace(/\.ts$/, '.js')), [], {
     cwd: repoRoot,
-    ...(launcher ? { execPath: launcher, execArgv: [...launcherArgs, process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
-    // tsx must not map the apps' `#alias` imports to their sources (tsconfig paths): they
-    // resolve to the build, which carries the decorator metadata Nest needs.
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.tsx-runtime.json'), ...options.env },
+    ...(launcher ? { execPath: launcher, execArgv: [...launcherArgs, process.execPath, ...nodeArgs] } : { execArgv: [...nodeArgs] }),
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;
