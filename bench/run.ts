@@ -176,31 +176,41 @@ try {
 async function runAll(): Promise<void> {
   const recordingCost = await measureRecordingCost();
   if (flags.only === 'recording') return writeReport({ cost: [], recordingCost });
-  // Scenarios 1–5 side by side: every server runs at once (idle but for the one under load)
-  // and they are measured in paired rounds (see lib/cost.ts).
-  options.log(`1–5 bare, static @fastify/cors and corsmesh, ${options.rounds} paired round(s), policies ${BENCH_POLICIES.map((p) => p.name).join(' and ')}`);
-  const bare = await track(startServerProcess('baseline', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'bare' } }));
-  const staticServers = Object.fromEntries(
-    await Promise.all(
-      BENCH_POLICIES.map(
-        async (policy) =>
-          [policy.name, await track(startServerProcess(`static ${policy.name}`, 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static', BENCH_POLICY: policy.name } }))] as const,
-      ),
-    ),
-  ) as Record<(typeof BENCH_POLICIES)[number]['name'], ServerProcess>;
-  const gateway = await track(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) }));
-  const cost = await runCostRounds({ bare, static: staticServers, ours: gateway }, options);
-  for (const server of Object.values(staticServers)) await stopTracked(server);
+  // Scenarios 1–5 side by side: every server runs at once (idle but for the one under load),
+  // new processes every round, measured in paired rounds (see lib/cost.ts).
+  options.log(`1–5 bare, static @fastify/cors and corsmesh, ${options.rounds} paired round(s), new processes each, policies ${BENCH_POLICIES.map((p) => p.name).join(' and ')}`);
+  const startBare = () => startServerProcess('baseline', 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'bare' } });
+  const startGateway = () => startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) });
+  const cost = await runCostRounds(
+    {
+      start: async () => {
+        const [bare, ours, ...statics] = await Promise.all([
+          track(startBare()),
+          track(startGateway()),
+          ...BENCH_POLICIES.map((policy) =>
+            track(startServerProcess(`static ${policy.name}`, 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static', BENCH_POLICY: policy.name } })),
+          ),
+        ]);
+        return { bare: bare!, ours: ours!, static: Object.fromEntries(BENCH_POLICIES.map((policy, index) => [policy.name, statics[index]!])) };
+      },
+      stop: async ({ bare, ours, static: statics }) => {
+        for (const server of [bare, ours, ...Object.values(statics)]) await stopTracked(server!);
+      },
+    },
+    options,
+  );
 
   let rest: Pick<BenchReport, 'baselineManyTenants' | 'ours' | 'queryCost' | 'invalidation' | 'memory' | 'configImport'> = {};
   if (flags.only !== 'cost') {
     options.log('6 many tenants');
     // The baseline with the request pattern of scenario 6 (a random tenant per request): what
     // building a different request every time costs the client and the server's routing.
-    const baselineManyTenants = await measureManyTenants(bare, options, { id: '1m', title: 'baseline: 10,000 tenants (random slug)', tenants: 10_000, prewarm: false, gateway: false });
-    await stopTracked(bare);
-    const tenants10k = await measureManyTenants(gateway, options, { id: '6a', title: 'ours: 10,000 tenants, all cached', tenants: 10_000, prewarm: true });
-    await stopTracked(gateway);
+    const baselineManyTenants = await withServer(startBare(), (bare) =>
+      measureManyTenants(bare, options, { id: '1m', title: 'baseline: 10,000 tenants (random slug)', tenants: 10_000, prewarm: false, gateway: false }),
+    );
+    const tenants10k = await withServer(startGateway(), (gateway) =>
+      measureManyTenants(gateway, options, { id: '6a', title: 'ours: 10,000 tenants, all cached', tenants: 10_000, prewarm: true }),
+    );
     const tenants100k = await withServer(startServerProcess('gateway', 'gateway.server.ts', { env: gatewayEnv(database.url, 10_000) }), (server) =>
       measureManyTenants(server, options, { id: '6b', title: 'ours: 100,000 tenants, cache 10,000', tenants: TENANT_COUNT, prewarm: false }),
     );

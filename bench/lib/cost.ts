@@ -101,22 +101,39 @@ export async function measureCost(
   };
 }
 
+/** Starts the servers of one round, and stops them after it. */
+export interface CostServerSet {
+  readonly start: () => Promise<CostServers>;
+  readonly stop: (servers: CostServers) => Promise<void>;
+}
+
 /**
  * Paired, interleaved rounds: in every round each case runs once, the servers compared with
  * each other back to back, their order rotated from round to round. CPU time on a shared
  * machine swings by ±25% between rounds for the same server; a ratio of two servers measured
  * in the same round moves much less, and the median over rounds is reported.
+ *
+ * Every round has new server processes, each case run once uncounted first (the JIT): V8
+ * compiles some of Node's HTTP code into a slow form in some processes and not others, for
+ * minutes (bench/README.md, "V8's slow state"), so servers kept for the whole run compared one
+ * draw of that per server; it showed as static's credentialed actual at 1.55× bare for a run.
  */
-export async function runCostRounds(servers: CostServers, options: CostOptions): Promise<CostCaseResult[]> {
+export async function runCostRounds(serverSet: CostServerSet, options: CostOptions): Promise<CostCaseResult[]> {
   const cases = costCases();
   const samples = new Map<string, CostSample[]>(cases.map((c) => [c.id, []]));
-  const serverOf = (c: CostCase) => (c.server === 'bare' ? servers.bare : c.server === 'static' ? servers.static[c.policy]! : servers.ours);
   for (let round = 0; round < options.rounds; round++) {
-    options.log(`  round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
-    // Pairs (static, ours) are swapped every other round, so neither always goes first.
-    const ordered = round % 2 === 0 ? cases : swapPairs(cases);
-    for (const c of ordered) {
-      samples.get(c.id)!.push(await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), options));
+    const servers = await serverSet.start();
+    try {
+      const serverOf = (c: CostCase) => (c.server === 'bare' ? servers.bare : c.server === 'static' ? servers.static[c.policy]! : servers.ours);
+      for (const c of cases) await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), { ...options, duration: options.warmup, warmup: 0 });
+      options.log(`  round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
+      // Pairs (static, ours) are swapped every other round, so neither always goes first.
+      const ordered = round % 2 === 0 ? cases : swapPairs(cases);
+      for (const c of ordered) {
+        samples.get(c.id)!.push(await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), options));
+      }
+    } finally {
+      await serverSet.stop(servers);
     }
   }
   return cases.map((c) => ({ ...c, samples: samples.get(c.id)! }));
