@@ -229,20 +229,24 @@ async function runAll(): Promise<void> {
 }
 
 /**
- * Traffic recording on and off (issue 14): two fresh gateways alike but for
- * `TRAFFIC_RECORDING`, up only while they are compared (see lib/recording-cost.ts).
+ * Traffic recording on and off (issue 14): two gateways alike but for `TRAFFIC_RECORDING`,
+ * new ones every round (see lib/recording-cost.ts).
  */
 async function measureRecordingCost() {
-  options.log(`traffic recording on and off, ${options.rounds} paired round(s)`);
-  const [on, off] = await Promise.all([
-    track(startServerProcess('gateway (recording on)', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) })),
-    track(startServerProcess('gateway (recording off)', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000, { TRAFFIC_RECORDING: 'false' }) })),
-  ]);
-  try {
-    return await runRecordingCostRounds({ on, off }, options);
-  } finally {
-    await Promise.all([stopTracked(on), stopTracked(off)]);
-  }
+  options.log(`traffic recording on and off, ${options.rounds} paired round(s), new processes each`);
+  return runRecordingCostRounds(
+    {
+      start: async () => {
+        const [on, off] = await Promise.all([
+          track(startServerProcess('gateway (recording on)', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000) })),
+          track(startServerProcess('gateway (recording off)', 'gateway.server.ts', { env: gatewayEnv(database.url, 20_000, { TRAFFIC_RECORDING: 'false' }) })),
+        ]);
+        return { on, off };
+      },
+      stop: ({ on, off }) => Promise.all([stopTracked(on), stopTracked(off)]).then(() => undefined),
+    },
+    options,
+  );
 }
 
 /**

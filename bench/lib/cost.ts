@@ -102,9 +102,9 @@ export async function measureCost(
 }
 
 /** Starts the servers of one round, and stops them after it. */
-export interface CostServerSet {
-  readonly start: () => Promise<CostServers>;
-  readonly stop: (servers: CostServers) => Promise<void>;
+export interface RoundServers<S> {
+  readonly start: () => Promise<S>;
+  readonly stop: (servers: S) => Promise<void>;
 }
 
 /**
@@ -118,7 +118,7 @@ export interface CostServerSet {
  * minutes (bench/README.md, "V8's slow state"), so servers kept for the whole run compared one
  * draw of that per server; it showed as static's credentialed actual at 1.55× bare for a run.
  */
-export async function runCostRounds(serverSet: CostServerSet, options: CostOptions): Promise<CostCaseResult[]> {
+export async function runCostRounds(serverSet: RoundServers<CostServers>, options: CostOptions): Promise<CostCaseResult[]> {
   const cases = costCases();
   const samples = new Map<string, CostSample[]>(cases.map((c) => [c.id, []]));
   for (let round = 0; round < options.rounds; round++) {

@@ -1,6 +1,18 @@
 import { loadavg } from 'node:os';
 import { benchPolicy } from './bench-tenants.js';
-import { measureCost, median, pairedRatio, requestOf, statusesAsExpected, type CostCaseResult, type CostKind, type CostOptions, type CostSample, type PairedRatio } from './cost.js';
+import {
+  measureCost,
+  median,
+  pairedRatio,
+  requestOf,
+  statusesAsExpected,
+  type CostCaseResult,
+  type CostKind,
+  type CostOptions,
+  type CostSample,
+  type PairedRatio,
+  type RoundServers,
+} from './cost.js';
 import { randomTenantRequest } from './scenarios.js';
 import type { Target } from './report.js';
 import type { ServerProcess } from './server-process.js';
@@ -31,24 +43,27 @@ export const RECORDING_KINDS: readonly RecordingCase[] = ['actual', 'preflight',
 
 /**
  * Two gateways alike but for `TRAFFIC_RECORDING`, measured back to back in paired rounds (the
- * order swapped every round, as in lib/cost.ts). The fixed requests (the simple policy's
- * actual, preflight and refused request) hit one tuple, or one refusal, over and over: the
- * recorder's cheapest path. The spread case sends each request to a random one of 1,000
- * tenants (all cached), so every flush writes a thousand tenants' counts: what the upserts
- * every 5 s cost the gateway, and PostgreSQL on the same two cores.
+ * order swapped every round), each round with two new processes, as in lib/cost.ts. The fixed
+ * requests (the simple policy's actual, preflight and refused request) hit one tuple, or one
+ * refusal, over and over: the recorder's cheapest path. The spread case sends each request to
+ * a random one of 1,000 tenants (all cached), so every flush writes a thousand tenants' counts:
+ * what the upserts every 5 s cost the gateway, and PostgreSQL on the same two cores.
  */
-export async function runRecordingCostRounds(servers: RecordingServers, options: CostOptions): Promise<RecordingCostResult[]> {
-  await Promise.all([servers.on, servers.off].map((server) => server.command('warm', { from: 0, count: RECORDING_SPREAD_TENANTS, concurrency: 32 })));
-  // A round not counted first: fresh processes, whichever side went first in round 1 would
-  // otherwise run its cases before V8 has optimised them (both sides are cold at the start).
-  options.log('  recording on/off, a round not counted (warming both gateways up)');
-  for (const kind of RECORDING_KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], recordingRequestOf(kind), options);
+export async function runRecordingCostRounds(serverSet: RoundServers<RecordingServers>, options: CostOptions): Promise<RecordingCostResult[]> {
   const samples = new Map(RECORDING_KINDS.map((kind) => [kind, { on: [] as CostSample[], off: [] as CostSample[] }]));
   for (let round = 0; round < options.rounds; round++) {
-    options.log(`  recording on/off, round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
-    for (const kind of RECORDING_KINDS) {
-      const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const side of order) samples.get(kind)![side].push(await measureCost(servers[side], recordingRequestOf(kind), options));
+    const servers = await serverSet.start();
+    try {
+      await Promise.all([servers.on, servers.off].map((server) => server.command('warm', { from: 0, count: RECORDING_SPREAD_TENANTS, concurrency: 32 })));
+      // Every case once, uncounted, on both: the JIT of new processes.
+      for (const kind of RECORDING_KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], recordingRequestOf(kind), { ...options, duration: options.warmup, warmup: 0 });
+      options.log(`  recording on/off, round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
+      for (const kind of RECORDING_KINDS) {
+        const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+        for (const side of order) samples.get(kind)![side].push(await measureCost(servers[side], recordingRequestOf(kind), options));
+      }
+    } finally {
+      await serverSet.stop(servers);
     }
   }
   return RECORDING_KINDS.map((kind) => {
