@@ -184,14 +184,16 @@ async function runAll(): Promise<void> {
   const cost = await runCostRounds(
     {
       start: async () => {
-        const [bare, ours, ...statics] = await Promise.all([
+        const [bare, ours, statics] = await Promise.all([
           track(startBare()),
           track(startGateway()),
-          ...BENCH_POLICIES.map((policy) =>
-            track(startServerProcess(`static ${policy.name}`, 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static', BENCH_POLICY: policy.name } })),
+          Promise.all(
+            BENCH_POLICIES.map((policy) =>
+              track(startServerProcess(`static ${policy.name}`, 'fastify-echo.server.ts', { env: { BENCH_SERVER_MODE: 'static', BENCH_POLICY: policy.name } })),
+            ),
           ),
         ]);
-        return { bare: bare!, ours: ours!, static: Object.fromEntries(BENCH_POLICIES.map((policy, index) => [policy.name, statics[index]!])) };
+        return { bare, ours, static: Object.fromEntries(BENCH_POLICIES.map((policy, index) => [policy.name, statics[index]!])) };
       },
       stop: async ({ bare, ours, static: statics }) => {
         for (const server of [bare, ours, ...Object.values(statics)]) await stopTracked(server!);

@@ -107,16 +107,21 @@ done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# wrk's load on one server: policy, kind, port, seconds; wrk's report on stdout.
+load() {
+  local script=() args
+  [ "$2" = preflight ] && script=(-s bench/crosscheck/options.lua)
+  mapfile -t args < <(request_args "$1" "$2" "$3")
+  wrk -t1 -c"$CONNECTIONS" -d"$4s" "${script[@]}" "${args[@]}"
+}
+
 # One measurement: prints "<req/s> <server CPU µs per request> <wrk's CPU share of both>".
 measure() {
-  local policy=$1 kind=$2 port=$3 pid=$4 script=()
-  [ "$kind" = preflight ] && script=(-s bench/crosscheck/options.lua)
-  mapfile -t args < <(request_args "$policy" "$kind" "$port")
-  wrk -t1 -c"$CONNECTIONS" -d1s "${script[@]}" "${args[@]}" > /dev/null # warm-up, not counted
-  local before after output wrk_cpu
+  local policy=$1 kind=$2 port=$3 pid=$4 before after
+  load "$policy" "$kind" "$port" 1 > /dev/null # warm-up, not counted
   before=$(cpu_ticks "$pid")
   TIMEFORMAT='%U %S'
-  { time wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "${script[@]}" "${args[@]}" > "$work/wrk.out"; } 2> "$work/wrk.time"
+  { time load "$policy" "$kind" "$port" "$DURATION" > "$work/wrk.out"; } 2> "$work/wrk.time"
   after=$(cpu_ticks "$pid")
   if grep -q 'Non-2xx\|Socket errors' "$work/wrk.out"; then
     echo "crosscheck: $policy $kind on port $port: $(grep 'Non-2xx\|Socket errors' "$work/wrk.out")" >&2
@@ -139,11 +144,7 @@ for round in $(seq "$ROUNDS"); do
   # New processes: every server runs every case once first, uncounted, for the JIT.
   for policy in simple credentialed; do
     for kind in actual preflight; do
-      for port in $BARE_PORT ${STATIC_PORT[$policy]} $LAUNCHER_PORT $GATEWAY_PORT; do
-        mapfile -t args < <(request_args "$policy" "$kind" "$port")
-        script=(); [ "$kind" = preflight ] && script=(-s bench/crosscheck/options.lua)
-        wrk -t1 -c"$CONNECTIONS" -d1s "${script[@]}" "${args[@]}" > /dev/null
-      done
+      for port in $BARE_PORT ${STATIC_PORT[$policy]} $LAUNCHER_PORT $GATEWAY_PORT; do load "$policy" "$kind" "$port" 1 > /dev/null; done
     done
   done
   for policy in simple credentialed; do

@@ -108,34 +108,45 @@ export interface RoundServers<S> {
 }
 
 /**
- * Paired, interleaved rounds: in every round each case runs once, the servers compared with
- * each other back to back, their order rotated from round to round. CPU time on a shared
- * machine swings by ±25% between rounds for the same server; a ratio of two servers measured
- * in the same round moves much less, and the median over rounds is reported.
- *
- * Every round has new server processes, each case run once uncounted first (the JIT): V8
- * compiles some of Node's HTTP code into a slow form in some processes and not others, for
- * minutes (bench/README.md, "V8's slow state"), so servers kept for the whole run compared one
- * draw of that per server; it showed as static's credentialed actual at 1.55× bare for a run.
+ * Runs `run` once per round, each time on new servers, stopped after it. V8 compiles some of
+ * Node's HTTP code into a slow form in some processes and not others, for minutes
+ * (bench/README.md, "V8's slow state"), so servers kept for the whole run compared one draw of
+ * that per server: it showed as static's credentialed actual at 1.55× bare for a whole run.
  */
-export async function runCostRounds(serverSet: RoundServers<CostServers>, options: CostOptions): Promise<CostCaseResult[]> {
-  const cases = costCases();
-  const samples = new Map<string, CostSample[]>(cases.map((c) => [c.id, []]));
-  for (let round = 0; round < options.rounds; round++) {
+export async function inNewServerRounds<S>(serverSet: RoundServers<S>, rounds: number, run: (servers: S, round: number) => Promise<void>): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
     const servers = await serverSet.start();
     try {
-      const serverOf = (c: CostCase) => (c.server === 'bare' ? servers.bare : c.server === 'static' ? servers.static[c.policy]! : servers.ours);
-      for (const c of cases) await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), { ...options, duration: options.warmup, warmup: 0 });
-      options.log(`  round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
-      // Pairs (static, ours) are swapped every other round, so neither always goes first.
-      const ordered = round % 2 === 0 ? cases : swapPairs(cases);
-      for (const c of ordered) {
-        samples.get(c.id)!.push(await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), options));
-      }
+      await run(servers, round);
     } finally {
       await serverSet.stop(servers);
     }
   }
+}
+
+/** The options of a load not counted (a new process's JIT): as long as a warm-up, without one. */
+export function uncounted<O extends Pick<CostOptions, 'duration' | 'warmup'>>(options: O): O {
+  return { ...options, duration: options.warmup, warmup: 0 };
+}
+
+/**
+ * Paired, interleaved rounds: in every round each case runs once, the servers compared with
+ * each other back to back, their order rotated from round to round. CPU time on a shared
+ * machine swings by ±25% between rounds for the same server; a ratio of two servers measured
+ * in the same round moves much less, and the median over rounds is reported. Each round has
+ * new server processes ({@link inNewServerRounds}), each case run once uncounted first.
+ */
+export async function runCostRounds(serverSet: RoundServers<CostServers>, options: CostOptions): Promise<CostCaseResult[]> {
+  const cases = costCases();
+  const samples = new Map<string, CostSample[]>(cases.map((c) => [c.id, []]));
+  await inNewServerRounds(serverSet, options.rounds, async (servers, round) => {
+    const serverOf = (c: CostCase) => (c.server === 'bare' ? servers.bare : c.server === 'static' ? servers.static[c.policy]! : servers.ours);
+    for (const c of cases) await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), uncounted(options));
+    options.log(`  round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
+    // Pairs (static, ours) are swapped every other round, so neither always goes first.
+    const ordered = round % 2 === 0 ? cases : swapPairs(cases);
+    for (const c of ordered) samples.get(c.id)!.push(await measureCost(serverOf(c), requestOf(benchPolicy(c.policy), c.kind), options));
+  });
   return cases.map((c) => ({ ...c, samples: samples.get(c.id)! }));
 }
 

@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { benchPolicy } from './bench-tenants.js';
 import {
+  inNewServerRounds,
   measureCost,
   median,
   pairedRatio,
@@ -12,6 +13,7 @@ import {
   type CostSample,
   type PairedRatio,
   type RoundServers,
+  uncounted,
 } from './cost.js';
 import { randomTenantRequest } from './scenarios.js';
 import type { Target } from './report.js';
@@ -51,21 +53,15 @@ export const RECORDING_KINDS: readonly RecordingCase[] = ['actual', 'preflight',
  */
 export async function runRecordingCostRounds(serverSet: RoundServers<RecordingServers>, options: CostOptions): Promise<RecordingCostResult[]> {
   const samples = new Map(RECORDING_KINDS.map((kind) => [kind, { on: [] as CostSample[], off: [] as CostSample[] }]));
-  for (let round = 0; round < options.rounds; round++) {
-    const servers = await serverSet.start();
-    try {
-      await Promise.all([servers.on, servers.off].map((server) => server.command('warm', { from: 0, count: RECORDING_SPREAD_TENANTS, concurrency: 32 })));
-      // Every case once, uncounted, on both: the JIT of new processes.
-      for (const kind of RECORDING_KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], recordingRequestOf(kind), { ...options, duration: options.warmup, warmup: 0 });
-      options.log(`  recording on/off, round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
-      for (const kind of RECORDING_KINDS) {
-        const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-        for (const side of order) samples.get(kind)![side].push(await measureCost(servers[side], recordingRequestOf(kind), options));
-      }
-    } finally {
-      await serverSet.stop(servers);
+  await inNewServerRounds(serverSet, options.rounds, async (servers, round) => {
+    await Promise.all([servers.on, servers.off].map((server) => server.command('warm', { from: 0, count: RECORDING_SPREAD_TENANTS, concurrency: 32 })));
+    for (const kind of RECORDING_KINDS) for (const side of ['on', 'off'] as const) await measureCost(servers[side], recordingRequestOf(kind), uncounted(options));
+    options.log(`  recording on/off, round ${round + 1} of ${options.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
+    for (const kind of RECORDING_KINDS) {
+      const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const side of order) samples.get(kind)![side].push(await measureCost(servers[side], recordingRequestOf(kind), options));
     }
-  }
+  });
   return RECORDING_KINDS.map((kind) => {
     const { on, off } = samples.get(kind)!;
     const result = (side: 'on' | 'off', sideSamples: CostSample[]): CostCaseResult => ({
