@@ -23,7 +23,7 @@ export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantR
 
   readonly tenantOf = (request: CorsHttpRequest): TenantAddress | undefined => this.addresses.read(request.headers.host, request.url);
 
-  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`). */
+  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`, and the tenant routes). */
   readonly pathStart = (request: CorsHttpRequest, target: CorsTarget): number => pathAfterSlug(request.url, target.slug);
 
   forTenant(address: TenantAddress): Found | Promise<Found> {

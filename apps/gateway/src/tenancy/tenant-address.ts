@@ -13,12 +13,16 @@ export interface TenantAddress {
  * then the `/t/<slug>/` path prefix. It runs on every request, so it remembers the last Host
  * and the last path slug it read: one gateway mostly sees a few, and reading one again (a Host
  * normalised, checked and made a lookup object; a slug cut out, checked, and hashed anew by the
- * cache's map) was about a third of finding a tenant (issue 13).
+ * cache's map) was about a third of finding a tenant (issue 13). The address made of the two is
+ * kept as well, so that the usual request allocates none.
  */
 export class TenantAddressReader {
   private lastHost: string | undefined;
   private lastHostLookup: TenantKey | undefined;
   private lastPathSlug = '';
+  private lastAddress: TenantAddress | undefined;
+  private lastAddressHost: TenantKey | undefined;
+  private lastAddressSlug: string | undefined;
 
   constructor(private readonly baseDomain: string | undefined) {}
 
@@ -26,8 +30,11 @@ export class TenantAddressReader {
   read(host: string | undefined, url: string): TenantAddress | undefined {
     const hostLookup = host ? this.hostLookupOf(host) : undefined;
     const pathSlug = this.pathSlugOf(url);
-    if (pathSlug === undefined) return hostLookup === undefined ? undefined : { lookups: [hostLookup], byPath: false };
-    return { lookups: hostLookup === undefined ? [pathSlug] : [hostLookup, pathSlug], byPath: true };
+    if (hostLookup === this.lastAddressHost && pathSlug === this.lastAddressSlug) return this.lastAddress;
+    this.lastAddressHost = hostLookup;
+    this.lastAddressSlug = pathSlug;
+    this.lastAddress = addressOf(hostLookup, pathSlug);
+    return this.lastAddress;
   }
 
   private hostLookupOf(host: string): TenantKey | undefined {
@@ -51,4 +58,9 @@ export class TenantAddressReader {
     if (!hostname || !isLdhName(hostname)) return undefined;
     return (this.baseDomain ? slugUnderBaseDomain(hostname, this.baseDomain) : undefined) ?? { hostname };
   }
+}
+
+function addressOf(hostLookup: TenantKey | undefined, pathSlug: string | undefined): TenantAddress | undefined {
+  if (pathSlug === undefined) return hostLookup === undefined ? undefined : { lookups: [hostLookup], byPath: false };
+  return { lookups: hostLookup === undefined ? [pathSlug] : [hostLookup, pathSlug], byPath: true };
 }

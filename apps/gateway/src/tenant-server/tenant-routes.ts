@@ -2,12 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '#problem-details';
 import { echo } from '../echo/echo.js';
 import { resolvedTenantOf } from '../policies/gateway-policy.source.js';
-import { normaliseHost } from '#dynamic-cors';
-import { tenantRequestOf } from '../proxy/tenant-path.js';
+import { normaliseHost, pathAfterSlug } from '#dynamic-cors';
+import { isTenantPath, tenantPathOf } from '../proxy/tenant-path.js';
 import type { UpstreamProxy } from '../proxy/upstream-proxy.js';
 
 /** Every path: the gateway's own routes (health, metrics) are the Nest app's. */
 const TENANT_ROUTES = ['/t/:slug', '/t/:slug/*', '/*'];
+
+/** The built-in handler's path, for tenants without an upstream. */
+const ECHO_PATH = '/echo';
 
 /**
  * Every tenant request that passed the CORS hook lands here: forwarded to the tenant's
@@ -21,14 +24,15 @@ export function registerTenantRoutes(fastify: FastifyInstance, proxy: UpstreamPr
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const cached = resolvedTenantOf(request);
     if (!cached) return notFound(request, reply, 'no such tenant');
-    const { path, byPath } = tenantRequestOf(request.url, cached.slug);
+    const url = request.url;
+    const start = pathAfterSlug(url, cached.slug);
     const upstreamUrl = cached.upstreamUrl;
     if (upstreamUrl) {
+      const byPath = start !== 0;
       const tenantHost = byPath ? undefined : forwardedHostOf(request.headers.host);
-      return proxy.forward(request, reply, { upstreamUrl, path, tenantHost, pathTenant: byPath ? cached.slug : undefined });
+      return proxy.forward(request, reply, { upstreamUrl, path: tenantPathOf(url, start), tenantHost, pathTenant: byPath ? cached.slug : undefined });
     }
-    const pathname = path.split('?')[0]!;
-    if (pathname === '/echo') return reply.send(echo(request, cached.slug, pathname));
+    if (isTenantPath(url, start, ECHO_PATH)) return reply.send(echo(request, cached.slug, ECHO_PATH));
     return notFound(request, reply, `tenant ${cached.slug} has no upstream; its built-in handler is /echo`);
   };
   for (const url of TENANT_ROUTES) fastify.all(url, handle);

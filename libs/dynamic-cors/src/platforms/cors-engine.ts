@@ -45,6 +45,11 @@ export class CorsEngine<K> {
   private readonly onDecision: DynamicCorsOptions<K>['onDecision'];
   /** Where the adapters report a policy that could not be read, when the app says so. */
   readonly logger: CorsErrorLogger | undefined;
+  // The last request's own origin and what it was made of: one server sees few, and the string
+  // built anew, flattened and compared on every request was a fifth of deciding it (issue 13).
+  private lastProtocol = '';
+  private lastHost = '';
+  private lastSelfOrigin = '';
 
   constructor(options: DynamicCorsOptions<K>) {
     this.source = options.source;
@@ -110,13 +115,26 @@ export class CorsEngine<K> {
     const decision = decide(policy, {
       method: request.method,
       origin,
-      selfOrigin: origin === undefined ? undefined : `${request.protocol}://${request.host}`,
+      selfOrigin: origin === undefined ? undefined : this.selfOriginOf(request),
       accessControlRequestMethod: headers['access-control-request-method'] as string | undefined,
       accessControlRequestHeaders: headers['access-control-request-headers'] as string | undefined,
       accessControlRequestPrivateNetwork: headers['access-control-request-private-network'] === 'true',
     });
     this.onDecision?.(request, target, decision);
     return { target, decision, policy };
+  }
+
+  /** `scheme://host` of the request itself, to recognise same-origin requests; none without a Host. */
+  private selfOriginOf(request: CorsHttpRequest): string | undefined {
+    const protocol = request.protocol;
+    const host = request.host;
+    if (host === undefined) return undefined;
+    if (protocol !== this.lastProtocol || host !== this.lastHost) {
+      this.lastProtocol = protocol;
+      this.lastHost = host;
+      this.lastSelfOrigin = `${protocol}://${host}`;
+    }
+    return this.lastSelfOrigin;
   }
 }
 
