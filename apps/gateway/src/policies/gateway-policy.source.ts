@@ -23,11 +23,13 @@ export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantR
 
   readonly tenantOf = (request: CorsHttpRequest): TenantAddress | undefined => this.addresses.read(request.headers.host, request.url);
 
-  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (see `tenantPathOf`, and the tenant routes). */
+  /** The path the upstream sees starts after `/t/<slug>` when the URL has that prefix (the tenant routes read it so too). */
   readonly pathStart = (request: CorsHttpRequest, target: CorsTarget): number => pathAfterSlug(request.url, target.slug);
 
   forTenant(address: TenantAddress): Found | Promise<Found> {
-    return this.resolve(address, 0);
+    const found = this.postgres.cache.getFirst(address.lookups);
+    if (found instanceof Promise) return found.then((tenant) => this.notFoundAs(address, tenant));
+    return this.notFoundAs(address, found);
   }
 
   start(): Promise<void> {
@@ -42,14 +44,9 @@ export class GatewayPolicySource implements PolicySource<TenantAddress>, TenantR
     return this.postgres.isReady;
   }
 
-  private resolve(address: TenantAddress, from: number): Found | Promise<Found> {
-    for (let index = from; index < address.lookups.length; index++) {
-      const found = this.postgres.cache.get(address.lookups[index]!);
-      if (found instanceof Promise) return found.then((tenant) => tenant ?? this.resolve(address, index + 1));
-      if (found) return found;
-    }
-    // A host that is no tenant's, without a /t/ path, is a request for the gateway's own routes.
-    return address.byPath ? null : undefined;
+  /** A host that is no tenant's, without a /t/ path, is a request for the gateway's own routes. */
+  private notFoundAs(address: TenantAddress, tenant: CachedTenant | null): Found {
+    return tenant ?? (address.byPath ? null : undefined);
   }
 }
 

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { decide, DEFAULT_POLICY } from '../core/index.js';
 import type { TenantKey } from '../sources/policy-source.js';
 import type { TenantPolicy } from './tenant-policy.reader.js';
-import { PolicyCache, unknownEntryBytes } from './policy-cache.js';
+import { type CachedTenant, PolicyCache, type PolicyCacheEvents, unknownEntryBytes } from './policy-cache.js';
 
 function tenant(slug: string, tenantId = `id-${slug}`): TenantPolicy {
   return { tenantId, slug, name: slug, upstreamUrl: null, version: 1, policy: DEFAULT_POLICY };
@@ -264,6 +265,113 @@ describe(PolicyCache.name, () => {
 
       await cache.get('acme');
       expect(store.reads).toBe(2);
+    });
+  });
+
+  describe('getFirst', () => {
+    const gateway = { hostname: 'gateway.test' };
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('answers by the first lookup that names a tenant, at once once cached; null when none does', async () => {
+      const cache = cacheOver(store);
+      const lookups = [gateway, 'acme'];
+
+      expect((await cache.getFirst(lookups))?.slug).toBe('acme');
+      expect((cache.getFirst(lookups) as CachedTenant).slug).toBe('acme');
+      expect(await cache.getFirst([gateway, 'nobody'])).toBeNull();
+      expect(store.reads).toBe(3);
+    });
+
+    it('reads an unknown lookup again once its TTL is over, and answers by it once it names a tenant', async () => {
+      const cache = cacheOver(store, { negativeTtlMs: 1 });
+      const lookups = [gateway, 'acme'];
+      await cache.getFirst(lookups);
+      expect((cache.getFirst(lookups) as CachedTenant).slug).toBe('acme');
+      store.hostnames.set('gateway.test', tenant('gw'));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+
+      expect((cache.getFirst(lookups) as CachedTenant).slug).toBe('acme');
+      await settle();
+      expect((cache.getFirst(lookups) as CachedTenant).slug).toBe('gw');
+    });
+
+    it('keeps the least recently used order as reading would, when it gives a kept answer', async () => {
+      for (const slug of ['beta', 'carol']) store.tenants.set(slug, tenant(slug));
+      const cache = cacheOver(store, { maxTenants: 2 });
+      const lookups = [gateway, 'acme'];
+      await cache.getFirst(lookups);
+      await cache.get('beta');
+      expect(cache.getFirst(lookups)).not.toBeInstanceOf(Promise);
+      expect(cache.get('beta')).not.toBeInstanceOf(Promise);
+
+      expect(cache.getFirst(lookups)).not.toBeInstanceOf(Promise);
+      await cache.get('carol');
+
+      expect(cache.get('acme')).not.toBeInstanceOf(Promise);
+      expect(cache.get('beta')).toBeInstanceOf(Promise);
+    });
+
+    /** A cache that counts its hits and misses, over a store of its own with acme and beta. */
+    function countedCache() {
+      const own = new FakeStore();
+      for (const slug of ['acme', 'beta']) own.tenants.set(slug, tenant(slug));
+      const counts = { hits: 0, misses: 0 };
+      const events: PolicyCacheEvents = { hit: () => counts.hits++, miss: () => counts.misses++, evicted() {}, loaded() {} };
+      return { store: own, counts, cache: cacheOver(own, { maxTenants: 2, events }) };
+    }
+
+    /** The answer as reading each lookup in turn gives it, and whether it came at once. */
+    async function byEachRead(cache: PolicyCache, lookups: readonly TenantKey[]) {
+      let atOnce = true;
+      for (const lookup of lookups) {
+        const read = cache.get(lookup);
+        if (read instanceof Promise) atOnce = false;
+        const found = await read;
+        if (found) return { slug: found.slug, atOnce };
+      }
+      return { slug: null, atOnce };
+    }
+
+    async function byGetFirst(cache: PolicyCache, lookups: readonly TenantKey[]) {
+      const read = cache.getFirst(lookups);
+      return { slug: (await read)?.slug ?? null, atOnce: !(read instanceof Promise) };
+    }
+
+    it('gives what reading each lookup in turn gives, whatever changed or was read in between', async () => {
+      const lists: TenantKey[][] = [
+        [gateway, 'acme'],
+        [gateway, 'beta'],
+        [{ hostname: 'api.acme.test' }, 'beta'],
+      ];
+      const operation = fc.oneof(
+        // Mostly the same list again, the case where an answer is kept.
+        { arbitrary: fc.record({ kind: fc.constant('first' as const), list: fc.integer({ min: 0, max: lists.length - 1 }) }), weight: 6 },
+        fc.record({ kind: fc.constant('get' as const), lookup: fc.constantFrom<TenantKey>('acme', 'beta', 'nobody', gateway) }),
+        fc.record({ kind: fc.constant('gateway becomes a tenant' as const) }),
+        fc.record({ kind: fc.constant('gateway is no tenant' as const) }),
+        fc.record({ kind: fc.constant('acme changes' as const) }),
+        fc.record({ kind: fc.constant('notices were missed' as const) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(operation, { maxLength: 30 }), async (operations) => {
+          const [subject, reference] = [countedCache(), countedCache()];
+          for (const op of operations) {
+            for (const { store: own, cache } of [subject, reference]) {
+              if (op.kind === 'gateway becomes a tenant') own.hostnames.set('gateway.test', tenant('gw'));
+              if (op.kind === 'gateway is no tenant') own.hostnames.delete('gateway.test');
+              if (op.kind.startsWith('gateway ')) cache.invalidate({ tenantId: 'id-gw', slugs: [], hostnames: ['gateway.test'] });
+              if (op.kind === 'acme changes') cache.invalidate({ tenantId: 'id-acme', slugs: [], hostnames: [] });
+              if (op.kind === 'notices were missed') cache.revalidateAll();
+              if (op.kind === 'get') await cache.get(op.lookup);
+            }
+            if (op.kind === 'first') expect(await byGetFirst(subject.cache, lists[op.list]!)).toEqual(await byEachRead(reference.cache, lists[op.list]!));
+            await settle();
+            expect(subject.counts).toEqual(reference.counts);
+            expect(subject.store.reads).toBe(reference.store.reads);
+          }
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 
