@@ -175,26 +175,39 @@ export class PolicyCache {
 
   /** The tenant when its lookup is cached (null: known not to exist); undefined on a miss. */
   peek(lookup: TenantKey): CachedTenant | null | undefined {
+    const found = this.lookUp(lookup);
+    return found === undefined ? undefined : typeof found === 'number' ? null : found.value;
+  }
+
+  /** Reads the tenant through the cache, sharing one load among concurrent misses. */
+  get(lookup: TenantKey): CachedTenant | null | Promise<CachedTenant | null> {
+    const cached = this.peek(lookup);
+    return cached !== undefined ? cached : this.miss(lookup);
+  }
+
+  /**
+   * A cached lookup's entry, or when its "no such tenant" answer is due (a number); undefined on
+   * a miss. A hit is counted and attended to as served; any other kept answer is forgotten.
+   */
+  private lookUp(lookup: TenantKey): Entry | number | undefined {
     this.kept = undefined;
     const entry = this.tenants.get(lookup);
     if (entry !== undefined && entry.resync === this.resync) {
       this.events.hit();
       entry.usedAt = ++this.uses;
       if (performance.now() >= entry.dueAt) this.attend(lookup, entry);
-      return entry.value;
+      return entry;
     }
     const unknownUntil = this.unknown.get(lookup);
     if (unknownUntil === undefined) return undefined;
     this.events.hit();
     // Past its TTL: still unknown until the read says otherwise.
     if (performance.now() >= unknownUntil) this.recheckUnknown(lookup);
-    return null;
+    return unknownUntil;
   }
 
-  /** Reads the tenant through the cache, sharing one load among concurrent misses. */
-  get(lookup: TenantKey): CachedTenant | null | Promise<CachedTenant | null> {
-    const cached = this.peek(lookup);
-    if (cached !== undefined) return cached;
+  /** Reads a lookup that is not cached, sharing one load among concurrent misses. */
+  private miss(lookup: TenantKey): Promise<CachedTenant | null> {
     const pending = this.inFlight.get(lookup);
     if (pending) return pending;
     this.events.miss();
@@ -237,24 +250,21 @@ export class PolicyCache {
   }
 
   private firstFrom(lookups: readonly TenantKey[], from: number): CachedTenant | null | Promise<CachedTenant | null> {
+    // When the first of the unknown lookups read so far is due.
+    let until = Infinity;
     for (let index = from; index < lookups.length; index++) {
-      const found = this.get(lookups[index]!);
-      if (found instanceof Promise) return found.then((tenant) => tenant ?? this.firstFrom(lookups, index + 1));
-      if (found) {
-        if (from === 0) this.keep(lookups, index);
-        return found;
+      const lookup = lookups[index]!;
+      const found = this.lookUp(lookup);
+      if (found === undefined) return this.miss(lookup).then((tenant) => tenant ?? this.firstFrom(lookups, index + 1));
+      if (typeof found === 'number') {
+        until = Math.min(until, found);
+        continue;
       }
+      // Kept only when every read was a hit: each of them cleared what was kept before.
+      if (from === 0) this.kept = { lookups, entry: found, unknown: index, until: Math.min(until, found.dueAt) };
+      return found.value;
     }
     return null;
-  }
-
-  /** Keeps the answer just found for `lookups[index]` after as many unknown ones (see {@link getFirst}). */
-  private keep(lookups: readonly TenantKey[], index: number): void {
-    const entry = this.tenants.get(lookups[index]!);
-    if (entry === undefined) return;
-    let until = entry.dueAt;
-    for (let before = 0; before < index; before++) until = Math.min(until, this.unknown.get(lookups[before]!) ?? -Infinity);
-    this.kept = { lookups, entry, unknown: index, until };
   }
 
   /** Applies a change notice: evicts the tenant under every lookup, and its names' unknown entries. */
