@@ -52,8 +52,13 @@ export interface Target {
 }
 
 const KIB = 1024;
-/** Issue 13's reference run: 6b at 2,217 req/s was 6.0% of 1m; the target is five times that. */
-const MISS_PATH_REFERENCE_SHARE = 0.06;
+/**
+ * Issue 13's reference run: 6b served 2,217 req/s; the target is five times that. Its share of
+ * 1m then (6.0%) is printed beside but is not the target: 1m is bound by the gateway's CPU,
+ * which the issue's work on the hit path made some five times cheaper, and 6b by the round
+ * trips of its statements, so five times the share would ask the miss path to get 25 times faster.
+ */
+const MISS_PATH_REFERENCE_RPS = 2_217;
 
 function caseOf(report: BenchReport, id: string): CostCaseResult {
   const found = report.cost.find((c) => c.id === id);
@@ -74,12 +79,13 @@ export function evaluateTargets(report: BenchReport): Target[] {
   if (report.recordingCost) targets.push(...recordingTargets(report.recordingCost));
   const { ours, baselineManyTenants, queryCost, invalidation, memory } = report;
   if (ours && baselineManyTenants) {
-    const share = ours.tenants100k.sample.requestsPerSecond / baselineManyTenants.sample.requestsPerSecond;
+    const missRps = ours.tenants100k.sample.requestsPerSecond;
+    const share = missRps / baselineManyTenants.sample.requestsPerSecond;
     targets.push({
       name: 'miss path (6b)',
-      held: share >= 5 * MISS_PATH_REFERENCE_SHARE,
-      target: `≥ ${pct(5 * MISS_PATH_REFERENCE_SHARE)} of 1m's req/s (five times issue 13's ${pct(MISS_PATH_REFERENCE_SHARE)})`,
-      measured: `${pct(share)} of 1m (${Math.round(ours.tenants100k.sample.requestsPerSecond).toLocaleString('en')} req/s)`,
+      held: missRps >= 5 * MISS_PATH_REFERENCE_RPS,
+      target: `≥ ${(5 * MISS_PATH_REFERENCE_RPS).toLocaleString('en')} req/s (five times issue 13's ${MISS_PATH_REFERENCE_RPS.toLocaleString('en')})`,
+      measured: `${Math.round(missRps).toLocaleString('en')} req/s, ${fixed(missRps / MISS_PATH_REFERENCE_RPS, 1)}× (${pct(share)} of 1m)`,
     });
     const cold = ours.coldStart;
     targets.push({
