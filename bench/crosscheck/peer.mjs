@@ -5,8 +5,10 @@
 //
 // Plain JavaScript that imports nothing of this repository: the cross-check is a second opinion
 // on `npm run bench`, so it shares none of its code (its peers import the gateway's echo).
+// in-process-peer.mjs starts one inside another process through startPeer.
 import cors from '@fastify/cors';
 import Fastify from 'fastify';
+import { pathToFileURL } from 'node:url';
 
 // The @fastify/cors options equivalent to the policies in tenants.json.
 const POLICIES = {
@@ -28,22 +30,33 @@ const POLICIES = {
   },
 };
 
-const [port, mode] = process.argv.slice(2);
-if (!port || !(mode === 'bare' || mode in POLICIES)) {
-  console.error('usage: node bench/crosscheck/peer.mjs <port> bare|simple|credentialed');
-  process.exit(2);
-}
-
-const app = Fastify({ logger: false });
-if (mode !== 'bare') await app.register(cors, POLICIES[mode]);
-
 // What the gateway's echo answers (SPEC): the tenant, method, path and the request's headers
 // without credentials.
 const HIDDEN = new Set(['authorization', 'cookie', 'proxy-authorization']);
-app.all('/t/:slug/echo', (request, reply) => {
-  const headers = {};
-  for (const name in request.headers) if (!HIDDEN.has(name)) headers[name] = request.headers[name];
-  return reply.send({ tenant: request.params.slug, method: request.method, path: '/echo', headers });
-});
 
-await app.listen({ port: Number(port), host: '127.0.0.1' });
+/** Whether `mode` names a peer: bare, or one of the policies. */
+export function isPeerMode(mode) {
+  return mode === 'bare' || Object.hasOwn(POLICIES, mode);
+}
+
+/** Starts the peer of `mode` on 127.0.0.1:`port`. */
+export async function startPeer(port, mode) {
+  const app = Fastify({ logger: false });
+  if (mode !== 'bare') await app.register(cors, POLICIES[mode]);
+  app.all('/t/:slug/echo', (request, reply) => {
+    const headers = {};
+    for (const name in request.headers) if (!HIDDEN.has(name)) headers[name] = request.headers[name];
+    return reply.send({ tenant: request.params.slug, method: request.method, path: '/echo', headers });
+  });
+  await app.listen({ port: Number(port), host: '127.0.0.1' });
+  return app;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [port, mode] = process.argv.slice(2);
+  if (!port || !isPeerMode(mode)) {
+    console.error('usage: node bench/crosscheck/peer.mjs <port> bare|simple|credentialed');
+    process.exit(2);
+  }
+  await startPeer(port, mode);
+}

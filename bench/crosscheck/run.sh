@@ -12,14 +12,20 @@
 #
 #   npm run build && bash bench/crosscheck/run.sh
 #   CROSSCHECK_ROUNDS=5 CROSSCHECK_DURATION=4 CROSSCHECK_CONNECTIONS=10 bash bench/crosscheck/run.sh
+#
+# CROSSCHECK_IN_PROCESS=1 measures a fifth server: the static peers inside start:gateway's
+# process (in-process-peer.mjs), to tell what the gateway's process costs the same app from what
+# the gateway does per request.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${CROSSCHECK_ROUNDS:-5}
 DURATION=${CROSSCHECK_DURATION:-4}
 CONNECTIONS=${CROSSCHECK_CONNECTIONS:-10}
+IN_PROCESS=${CROSSCHECK_IN_PROCESS:-0}
 DATA_DIR=${CROSSCHECK_DATA_DIR:-.data/crosscheck}
 LAUNCHER_PORT=3300 ADMIN_PORT=3301 BARE_PORT=3302 SIMPLE_PORT=3303 CREDENTIALED_PORT=3304 GATEWAY_PORT=3305 POSTGRES_PORT=54340
+IN_PROCESS_SIMPLE_PORT=3307 IN_PROCESS_CREDENTIALED_PORT=3308
 CLOCK_TICKS=$(getconf CLK_TCK)
 
 command -v wrk > /dev/null || { echo "crosscheck: wrk is missing (apt-get install wrk)" >&2; exit 1; }
@@ -60,7 +66,11 @@ start_servers() {
   local database_url=${DATABASE_URL:-$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     console.log(`postgresql://${encodeURIComponent(r.user)}:${encodeURIComponent(r.password)}@127.0.0.1:${process.argv[2]}/corsmesh`)' \
     "$DATA_DIR/embedded-postgres.json" $POSTGRES_PORT)}
-  DATABASE_URL=$database_url PORT=$GATEWAY_PORT LOG_LEVEL=warn node dist/apps/gateway/src/main.js > "$work/gateway.log" 2>&1 &
+  local in_process=()
+  [ "$IN_PROCESS" = 1 ] && in_process=(--import ./bench/crosscheck/in-process-peer.mjs)
+  DATABASE_URL=$database_url PORT=$GATEWAY_PORT LOG_LEVEL=warn \
+    CROSSCHECK_IN_PROCESS_PEERS=$IN_PROCESS_SIMPLE_PORT:simple,$IN_PROCESS_CREDENTIALED_PORT:credentialed \
+    node "${in_process[@]}" dist/apps/gateway/src/main.js > "$work/gateway.log" 2>&1 &
   gateway=$!
   pids+=("$gateway")
   wait_for "http://127.0.0.1:$GATEWAY_PORT/" 60 || { cat "$work/gateway.log" >&2; exit 1; }
@@ -79,6 +89,7 @@ curl -sS --fail-with-body -o "$work/import.json" -X POST "http://127.0.0.1:$ADMI
 declare -A ORIGIN=([simple]=https://app.simple.example.com [credentialed]=https://app.example.com)
 declare -A PREFLIGHT_METHOD=([simple]=POST [credentialed]=PUT)
 declare -A STATIC_PORT=([simple]=$SIMPLE_PORT [credentialed]=$CREDENTIALED_PORT)
+declare -A IN_PROCESS_PORT=([simple]=$IN_PROCESS_SIMPLE_PORT [credentialed]=$IN_PROCESS_CREDENTIALED_PORT)
 
 # The curl (or wrk) arguments of one request: policy, kind (actual | preflight), port.
 request_args() {
@@ -138,24 +149,28 @@ measure() {
 
 echo "$ROUNDS paired rounds of ${DURATION} s per server, $CONNECTIONS connections, every server started anew each round"
 servers=(bare static npm-start start-gateway)
+[ "$IN_PROCESS" = 1 ] && servers+=(static-in-gateway)
 : > "$work/results"
 for round in $(seq "$ROUNDS"); do
   [ "$round" = 1 ] || { stop_servers; start_servers; }
   # New processes: every server runs every case once first, uncounted, for the JIT.
   for policy in simple credentialed; do
     for kind in actual preflight; do
-      for port in $BARE_PORT ${STATIC_PORT[$policy]} $LAUNCHER_PORT $GATEWAY_PORT; do load "$policy" "$kind" "$port" 1 > /dev/null; done
+      ports=($BARE_PORT ${STATIC_PORT[$policy]} $LAUNCHER_PORT $GATEWAY_PORT)
+      [ "$IN_PROCESS" = 1 ] && ports+=(${IN_PROCESS_PORT[$policy]})
+      for port in "${ports[@]}"; do load "$policy" "$kind" "$port" 1 > /dev/null; done
     done
   done
   for policy in simple credentialed; do
     for kind in actual preflight; do
-      for index in 0 1 2 3; do
-        server=${servers[$(((index + round) % 4))]}
+      for index in "${!servers[@]}"; do
+        server=${servers[$(((index + round) % ${#servers[@]}))]}
         case $server in
           bare) port=$BARE_PORT pid=$bare ;;
           static) port=${STATIC_PORT[$policy]} pid=${STATIC_PID[$policy]} ;;
           npm-start) port=$LAUNCHER_PORT pid=$launcher ;;
           start-gateway) port=$GATEWAY_PORT pid=$gateway ;;
+          static-in-gateway) port=${IN_PROCESS_PORT[$policy]} pid=$gateway ;;
         esac
         result=$(measure "$policy" "$kind" "$port" "$pid")
         read -r rps cpu share <<< "$result"
@@ -167,8 +182,11 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-printf '%-24s %-14s %9s %10s %8s %10s %12s %12s %14s\n' case corsmesh 'bare µs' 'static µs' 'ours µs' 'CPU ratio' '(rounds)' 'req/s ratio' 'wrk CPU share'
-awk '
+# Each row: one server against another, median over the rounds of the per-round ratio.
+pairs="npm-start:static start-gateway:static"
+[ "$IN_PROCESS" = 1 ] && pairs+=" static-in-gateway:static start-gateway:static-in-gateway"
+printf '%-24s %-36s %9s %10s %10s %10s %12s %12s %14s\n' case 'measured ÷ reference' 'bare µs' 'ref. µs' 'meas. µs' 'CPU ratio' '(rounds)' 'req/s ratio' 'wrk CPU share'
+awk -v pairs="$pairs" -v servers=${#servers[@]} '
   function median(list, n,   sorted, i, j, tmp) {
     for (i = 1; i <= n; i++) sorted[i] = list[i]
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (sorted[j] < sorted[i]) { tmp = sorted[i]; sorted[i] = sorted[j]; sorted[j] = tmp }
@@ -176,15 +194,16 @@ awk '
   }
   { key = $2 " " $3; rps[key, $4, $1] = $5; cpu[key, $4, $1] = $6; share[key] += $7; seen[key] = 1; if ($1 > rounds) rounds = $1 }
   END {
-    for (key in seen) for (way = 1; way <= 2; way++) {
-      ours = way == 1 ? "npm-start" : "start-gateway"
+    count = split(pairs, pair, " ")
+    for (key in seen) for (p = 1; p <= count; p++) {
+      split(pair[p], side, ":"); measured = side[1]; reference = side[2]
       lowest = 1e9; highest = 0
       for (r = 1; r <= rounds; r++) {
-        ratios[r] = cpu[key, ours, r] / cpu[key, "static", r]; rates[r] = rps[key, ours, r] / rps[key, "static", r]
+        ratios[r] = cpu[key, measured, r] / cpu[key, reference, r]; rates[r] = rps[key, measured, r] / rps[key, reference, r]
         if (ratios[r] < lowest) lowest = ratios[r]; if (ratios[r] > highest) highest = ratios[r]
-        b[r] = cpu[key, "bare", r]; st[r] = cpu[key, "static", r]; o[r] = cpu[key, ours, r]
+        b[r] = cpu[key, "bare", r]; ref[r] = cpu[key, reference, r]; m[r] = cpu[key, measured, r]
       }
-      printf "%-24s %-14s %9.1f %10.1f %8.1f %9.3f× %5.2f–%.2f %11.3f× %13.1f%%\n", key, ours, median(b, rounds), median(st, rounds), median(o, rounds),
-        median(ratios, rounds), lowest, highest, median(rates, rounds), share[key] / (4 * rounds)
+      printf "%-24s %-36s %9.1f %10.1f %10.1f %9.3f× %5.2f–%.2f %11.3f× %13.1f%%\n", key, measured " ÷ " reference, median(b, rounds), median(ref, rounds), median(m, rounds),
+        median(ratios, rounds), lowest, highest, median(rates, rounds), share[key] / (servers * rounds)
     }
   }' "$work/results" | sort
