@@ -49,6 +49,41 @@ describe(TrafficRecorder.name, () => {
     expect(batch.buckets).toEqual([expect.objectContaining({ refused: 2, preflights: 2, refused_by_reason: { method_not_allowed: 2 } })]);
   });
 
+  it('counts each tuple and rule as often as it was requested, whichever tuple came before', () => {
+    const twoRules = compilePolicy({
+      ...DEFAULT_POLICY,
+      origins: [
+        { id: 'r1', kind: 'exact', value: 'https://app.test' },
+        { id: 'r2', kind: 'wildcard', value: 'https://*.app.test' },
+      ],
+    });
+    const traffic = recorder();
+    const sent: [string, string][] = [
+      ['GET', 'https://app.test'],
+      ['GET', 'https://app.test'],
+      ['GET', 'https://x.app.test'],
+      ['GET', 'https://app.test'],
+      ['POST', 'https://app.test'],
+      ['GET', 'https://x.app.test'],
+      ['GET', 'https://x.app.test'],
+    ];
+    for (const [method, origin] of sent) {
+      const req = request(method, origin);
+      traffic.record(req, { ...target, policy: twoRules }, decide(twoRules, { method, origin, selfOrigin: 'http://gateway.test' }));
+    }
+    const batch = onlyBatch(traffic.take());
+    expect(batch.tuples.map((t) => [t.origin, t.method, t.count]).sort()).toEqual([
+      ['https://app.test', 'GET', 3],
+      ['https://app.test', 'POST', 1],
+      ['https://x.app.test', 'GET', 3],
+    ]);
+    expect(batch.usage.map((u) => [u.rule_id, u.count]).sort()).toEqual([
+      ['r1', 4],
+      ['r2', 3],
+    ]);
+    expect(batch.buckets[0]!.allowed).toBe(7);
+  });
+
   it('caps distinct entries per tenant and counts what it dropped, still counting totals', () => {
     const traffic = recorder(10);
     for (let i = 0; i < 50; i++) record(traffic, request('GET', `https://r${i}.test`));

@@ -3,6 +3,7 @@ import type { CorsDecision, CorsTarget } from '#dynamic-cors';
 import {
   MAX_REFUSAL_VARIANTS,
   type RefusalEntry,
+  type RuleEntry,
   TenantWindow,
   TrafficWindow,
   type TupleEntry,
@@ -23,7 +24,8 @@ export const MAX_RECORDED_LENGTH = 256;
  * Aggregates the gateway's CORS decisions in memory until the flusher takes them (SPEC
  * "Traffic insight"). Called on the request path for every tenant decision, so it must cost
  * next to nothing: no await, no I/O, and for a request seen before in the window a few Map
- * lookups and increments with the strings the request already holds. Requests without
+ * lookups and increments with the strings the request already holds (one look-up, of its
+ * tenant, for a request like its tenant's last). Requests without
  * cross-origin CORS (no Origin, same-origin, a disabled path) return at the first check.
  */
 export class TrafficRecorder {
@@ -52,18 +54,33 @@ export class TrafficRecorder {
     const requested = preflight ? ((headers['access-control-request-headers'] as string | undefined) ?? '') : '';
     if (preflight) tenant.preflights++;
 
-    const ruleId = decision.matchedRule?.id;
-    if (ruleId !== undefined) {
-      const rule = window.rules.get(ruleId);
-      if (rule !== undefined) rule.count++;
-      else window.rules.set(ruleId, { tenantId: target.tenantId, count: 1 });
-    }
     if (decision.allowed) tenant.allowed++;
     else this.refusal(request, target, tenant, decision, origin, method, requested);
 
-    const tuple = preflight ? this.preflightTuple(tenant, origin, method, requested) : this.actualTuple(tenant, origin, method);
+    const ruleId = decision.matchedRule?.id;
+    const last = tenant.lastCounted;
+    if (
+      last !== undefined &&
+      last.origin === origin &&
+      last.method === method &&
+      last.requested === requested &&
+      last.preflight === preflight &&
+      last.ruleId === ruleId
+    ) {
+      // The tenant's usual request: its tuple and rule counted without looking them up. With
+      // traffic spread over 1,000 tenants those Map look-ups (cache misses, mostly) cost some
+      // 0.7 µs of a request (issue 13).
+      last.tuple.count++;
+      if (last.rule !== undefined) last.rule.count++;
+      return;
+    }
+    const rule = ruleId === undefined ? undefined : this.countRule(target, ruleId);
+    const tuple = this.tupleOf(tenant, preflight, origin, method, requested);
     if (tuple !== undefined) tuple.count++;
     else if (this.hasRoom(tenant)) this.addTuple(request, target, tenant, preflight, origin, method, requested);
+    // An overlong origin is held under its cut value, so it is not found again and never kept.
+    const counted = tuple ?? this.tupleOf(tenant, preflight, origin, method, requested);
+    if (counted !== undefined) tenant.lastCounted = { origin, method, requested, preflight, ruleId, tuple: counted, rule };
   }
 
   /** The window so far, replaced by an empty one: for the flusher. */
@@ -110,12 +127,20 @@ export class TrafficRecorder {
     if (requested !== '') addBounded(entry.requestHeaders, requested);
   }
 
-  private actualTuple(tenant: TenantWindow, origin: string, method: string): TupleEntry | undefined {
-    return tenant.actual.get(origin)?.get(method);
+  private countRule(target: CorsTarget, ruleId: string): RuleEntry {
+    const rules = this.window.rules;
+    const rule = rules.get(ruleId);
+    if (rule !== undefined) {
+      rule.count++;
+      return rule;
+    }
+    const added = { tenantId: target.tenantId, count: 1 };
+    rules.set(ruleId, added);
+    return added;
   }
 
-  private preflightTuple(tenant: TenantWindow, origin: string, method: string, requested: string): TupleEntry | undefined {
-    return tenant.preflight.get(origin)?.get(method)?.get(requested);
+  private tupleOf(tenant: TenantWindow, preflight: boolean, origin: string, method: string, requested: string): TupleEntry | undefined {
+    return preflight ? tenant.preflight.get(origin)?.get(method)?.get(requested) : tenant.actual.get(origin)?.get(method);
   }
 
   private addTuple(

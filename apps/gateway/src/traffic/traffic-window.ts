@@ -22,6 +22,17 @@ export interface TupleEntry {
   readonly samplePath: string;
 }
 
+/** A tenant's tuple counted last, with the rule its origin matched: what its next request most likely counts again. */
+export interface CountedTuple {
+  readonly origin: string;
+  readonly method: string;
+  readonly requested: string;
+  readonly preflight: boolean;
+  readonly ruleId: string | undefined;
+  readonly tuple: TupleEntry;
+  readonly rule: RuleEntry | undefined;
+}
+
 /** One origin rule's matches in a window. */
 export interface RuleEntry {
   readonly tenantId: string;
@@ -46,6 +57,8 @@ export class TenantWindow {
   readonly preflight = new Map<string, Map<string, Map<string, TupleEntry>>>();
   /** Distinct refusals and tuples held, against the per-tenant cap. */
   entries = 0;
+  /** Set once a tuple is held; never outlives the window, whose entries are never removed. */
+  lastCounted: CountedTuple | undefined = undefined;
 
   constructor(readonly tenantId: string) {}
 }
