@@ -49,7 +49,6 @@ export async function startPeer(port, mode) {
     return reply.send({ tenant: request.params.slug, method: request.method, path: '/echo', headers });
   });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
-  return app;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
